@@ -1,0 +1,345 @@
+import { type Endpoint, isIdempotent } from './endpoints.js'
+import { categorize } from './errcodes.js'
+import {
+  WeChatApiError,
+  type WeChatError,
+  WeChatResponseError,
+  WeChatTimeoutError,
+  WeChatTransportError,
+} from './errors.js'
+import { sanitizeError } from './redact.js'
+import { BodyTooLargeError, type HttpResponse, type Transport } from './transport.js'
+import { VERSION } from './version.js'
+
+/** Retry policy for calls that are safe to repeat. */
+export interface RetryOptions {
+  /** Extra attempts after the first. Default `2`. */
+  retries?: number
+  /** Base of the exponential backoff, in ms. Default `200`. */
+  baseDelay?: number
+  /** Cap on one backoff delay (and on an honoured `Retry-After`), in ms. Default `2000`. */
+  maxDelay?: number
+}
+
+/** A secret-free record of what the client did, for logs and metrics. */
+export interface ClientLogEvent {
+  type: 'response' | 'retry' | 'error'
+  endpoint: Endpoint
+  /** 1 for the first attempt. */
+  attempt: number
+  /** Duration of the attempt, in ms. */
+  duration: number
+  status?: number
+  errcode?: number
+  /** The error's `code`, for `retry` and `error`. */
+  error?: string
+  /** For `retry`: the delay before the next attempt, in ms. */
+  delay?: number
+}
+
+/** Everything a call needs from the client. @internal */
+export interface CallContext {
+  transport: Transport
+  apiBaseUrl: string
+  timeout: number
+  retry: Required<RetryOptions>
+  maxBodySize: number
+  log: ((event: ClientLogEvent) => void) | undefined
+  /** Secret values of the client (the app secret), redacted from anything that escapes. */
+  secrets: readonly string[]
+}
+
+/** @internal */
+export interface CallOptions {
+  /** Secret values carried by this call (code, tokens), redacted from anything that escapes. */
+  secrets: readonly string[]
+  signal?: AbortSignal | undefined
+}
+
+/** A parsed JSON object from WeChat with a zero or absent errcode. @internal */
+export interface WeChatBody {
+  body: Record<string, unknown>
+  status: number
+}
+
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+const retryAfterKey = Symbol('retryAfter')
+
+/**
+ * Calls one WeChat endpoint: builds the URL, applies the timeout, retries only what is safe to
+ * retry, and returns the parsed body once its errcode says success.
+ * @internal
+ */
+export async function callWeChat(
+  ctx: CallContext,
+  endpoint: Endpoint,
+  params: Record<string, string>,
+  options: CallOptions,
+): Promise<WeChatBody> {
+  const url = new URL(
+    endpoint,
+    ctx.apiBaseUrl.endsWith('/') ? ctx.apiBaseUrl : `${ctx.apiBaseUrl}/`,
+  )
+  for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value)
+  const secrets = [...ctx.secrets, ...options.secrets]
+
+  for (let attempt = 1; ; attempt++) {
+    const started = performance.now()
+    try {
+      const result = await attemptOnce(ctx, endpoint, url.href, secrets, options.signal)
+      ctx.log?.({
+        type: 'response',
+        endpoint,
+        attempt,
+        duration: performance.now() - started,
+        status: result.status,
+      })
+      return result
+    } catch (caught) {
+      const error = caught as WeChatError
+      const base = { endpoint, attempt, duration: performance.now() - started, error: error.code }
+      const details = error instanceof WeChatApiError ? { errcode: error.errcode } : {}
+      if (!error.retryable || attempt > ctx.retry.retries || options.signal?.aborted) {
+        ctx.log?.({ type: 'error', ...base, ...details })
+        throw error
+      }
+      const delay = backoff(
+        ctx.retry,
+        attempt,
+        (error as { [retryAfterKey]?: number })[retryAfterKey],
+      )
+      ctx.log?.({ type: 'retry', ...base, ...details, delay })
+      try {
+        await sleep(delay, options.signal)
+      } catch {
+        throw error
+      }
+    }
+  }
+}
+
+async function attemptOnce(
+  ctx: CallContext,
+  endpoint: Endpoint,
+  url: string,
+  secrets: readonly string[],
+  callerSignal: AbortSignal | undefined,
+): Promise<WeChatBody> {
+  const timeoutSignal = AbortSignal.timeout(ctx.timeout)
+  const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal
+  const idempotent = isIdempotent(endpoint)
+  let response: HttpResponse
+  try {
+    response = await ctx.transport(url, {
+      headers: { accept: 'application/json', 'user-agent': `wxauth/${VERSION}` },
+      signal,
+      maxBodySize: ctx.maxBodySize,
+    })
+  } catch (error) {
+    const cause = sanitizeError(error, secrets)
+    if (error instanceof BodyTooLargeError) {
+      throw new WeChatResponseError(
+        `WeChat ${endpoint} answered a body over ${error.limit} bytes`,
+        {
+          endpoint,
+          category: 'retry',
+          retryable: false,
+          status: 200,
+          cause,
+        },
+      )
+    }
+    if (callerSignal?.aborted) {
+      throw new WeChatTransportError(`WeChat ${endpoint} request aborted`, {
+        endpoint,
+        category: 'retry',
+        retryable: false,
+        sent: true,
+        aborted: true,
+        cause,
+      })
+    }
+    if (timeoutSignal.aborted) {
+      throw new WeChatTimeoutError({
+        endpoint,
+        category: idempotent ? 'retry' : 'restart-login',
+        retryable: idempotent,
+        timeout: ctx.timeout,
+        cause,
+      })
+    }
+    const code = errorCode(error)
+    const sent = !(code && NOT_SENT.has(code))
+    throw new WeChatTransportError(
+      `WeChat ${endpoint} request failed${code ? ` (${code})` : ''}: ${cause.message}`,
+      {
+        endpoint,
+        category: sent && !idempotent ? 'restart-login' : 'retry',
+        retryable: !sent || idempotent,
+        sent,
+        cause,
+      },
+    )
+  }
+  return parseResponse(endpoint, response, secrets)
+}
+
+/**
+ * Reads a WeChat response the way WeChat answers: JSON whatever the Content-Type, errcode first
+ * (errors come with HTTP 200), then the HTTP status.
+ * @internal
+ */
+export function parseResponse(
+  endpoint: Endpoint,
+  response: HttpResponse,
+  secrets: readonly string[] = [],
+): WeChatBody {
+  const { status } = response
+  let json: unknown
+  try {
+    json = JSON.parse(response.body)
+  } catch {
+    json = undefined
+  }
+  if (isObject(json) && json.errcode !== undefined) {
+    const errcode = toErrcode(json.errcode)
+    if (errcode === undefined) {
+      throw invalid(endpoint, status, '"errcode" must be an integer')
+    }
+    if (errcode !== 0) {
+      const { errmsg, rid } = splitErrmsg(
+        typeof json.errmsg === 'string' ? json.errmsg : '',
+        secrets,
+      )
+      const category = categorize(errcode, endpoint)
+      throw new WeChatApiError({
+        endpoint,
+        category,
+        retryable: errcode === -1 && isIdempotent(endpoint),
+        errcode,
+        errmsg,
+        rid,
+        status,
+      })
+    }
+  }
+  if (status < 200 || status > 299) {
+    const idempotent = isIdempotent(endpoint)
+    const transient = status >= 500 || status === 429
+    const error = new WeChatResponseError(`WeChat ${endpoint} answered HTTP ${status}`, {
+      endpoint,
+      category: transient ? (idempotent ? 'retry' : 'restart-login') : 'config',
+      retryable: transient && idempotent,
+      status,
+    })
+    const retryAfter = parseRetryAfter(response.header('retry-after'))
+    if (retryAfter !== undefined) Object.defineProperty(error, retryAfterKey, { value: retryAfter })
+    throw error
+  }
+  if (json === undefined) {
+    throw new WeChatResponseError(`WeChat ${endpoint} answered a body that is not JSON`, {
+      endpoint,
+      category: 'retry',
+      retryable: false,
+      status,
+      parse: true,
+    })
+  }
+  if (!isObject(json)) throw invalid(endpoint, status, 'the body must be a JSON object')
+  return { body: json, status }
+}
+
+/** @internal */
+export function invalid(endpoint: Endpoint, status: number, problem: string): WeChatResponseError {
+  return new WeChatResponseError(`WeChat ${endpoint} answered an invalid body: ${problem}`, {
+    endpoint,
+    category: 'retry',
+    retryable: false,
+    status,
+  })
+}
+
+const RID = /^(.*?)[,，]?\s*rid:\s*([0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8})\s*$/is
+const HINTS = /^(.*?)[,，]?\s*hints?:\s*\[\s*(?:req_id:\s*)?([^\]\s]+)\s*\]\s*$/is
+
+/**
+ * Splits WeChat's errmsg into its text and request id: `invalid code, rid: 65c17d8c-…` (current),
+ * `invalid appid rid: …` (no comma) and `code been used, hints: [ req_id: G_gMVa0151hc56 ]` (older).
+ * @internal
+ */
+export function splitErrmsg(
+  raw: string,
+  secrets: readonly string[] = [],
+): { errmsg: string; rid: string | undefined } {
+  const clean = secrets.reduce(
+    (text, s) => (s.length >= 4 ? text.split(s).join('[REDACTED]') : text),
+    raw,
+  )
+  const match = RID.exec(clean) ?? HINTS.exec(clean)
+  if (!match) return { errmsg: clean.trim(), rid: undefined }
+  return { errmsg: (match[1] ?? '').trim(), rid: match[2] }
+}
+
+function toErrcode(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value)
+  return undefined
+}
+
+/** @internal */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+/** Full-jitter exponential backoff, or `Retry-After` when WeChat (or a proxy) sent one. @internal */
+export function backoff(
+  policy: Required<RetryOptions>,
+  attempt: number,
+  retryAfter: number | undefined,
+): number {
+  if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelay)
+  const ceiling = Math.min(policy.maxDelay, policy.baseDelay * 2 ** (attempt - 1))
+  return Math.floor(Math.random() * ceiling)
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const timer = setTimeout(done, ms)
+    function done() {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }
+    function onAbort() {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

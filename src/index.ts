@@ -1,0 +1,6 @@
+/**
+ * wxauth: Sign in with WeChat for TypeScript.
+ *
+ * @module
+ */
+export * from './client/index.js'
