@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { createEmulator, EmulatorConfigError, type EmulatorOptions } from '../../emulator/index.js'
+import { line, type Output, style, UsageError } from '../output.js'
+
+export const emulatorHelp = `Usage: wxauth emulator [--port 8900] [--host 127.0.0.1] [--config file.json]
+
+Starts a local WeChat emulator: the paths of api.weixin.qq.com and open.weixin.qq.com on one
+port, with consent and QR login pages, apps and users to log in with, and a scripting API
+under /__emulator/. It is not WeChat and is for development and tests only.
+
+Options:
+  -p, --port <port>    port to listen on (default 8900; 0 picks a free one)
+      --host <host>    address to bind (default 127.0.0.1)
+  -c, --config <file>  JSON with "apps", "users" and "behaviour" (default: built-in demo apps)
+      --public-url <url>  base URL for links in pages and QR codes, e.g. your LAN address
+                       so a real phone can scan (default: the listening address)
+  -h, --help           show this help
+
+Point your app at it with apiBaseUrl and openBaseUrl set to the printed URL.`
+
+/** `wxauth emulator`: runs the emulator until Ctrl-C. */
+export async function emulatorCommand(
+  args: string[],
+  output: Output,
+  stop: AbortSignal,
+): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', short: 'p', default: '8900' },
+      host: { type: 'string', default: '127.0.0.1' },
+      config: { type: 'string', short: 'c' },
+      'public-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    line(output, emulatorHelp)
+    return 0
+  }
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`--port must be a port number from 0 to 65535; got "${values.port}"`)
+  }
+  const options = values.config ? await readConfig(values.config) : {}
+  if (values['public-url'] !== undefined) options.publicUrl = values['public-url']
+  let emulator: ReturnType<typeof createEmulator>
+  try {
+    emulator = createEmulator(options)
+  } catch (error) {
+    if (!(error instanceof EmulatorConfigError)) throw error
+    throw new UsageError(
+      `invalid configuration${values.config ? ` in ${values.config}` : ''}: ${error.message}`,
+    )
+  }
+  let url: string
+  try {
+    ;({ url } = await emulator.listen({ port, host: values.host }))
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error
+    throw new Error(
+      `port ${port} on ${values.host} is in use; pick another with --port (0 picks a free one)`,
+    )
+  }
+
+  line(
+    output,
+    `${style(output, 'green', 'wxauth emulator')} ${style(output, 'dim', '(not WeChat; for development and tests)')}`,
+  )
+  line(output)
+  line(output, `  Open ${style(output, 'bold', url)} in a browser to try a login by hand.`)
+  line(output)
+  line(output, '  Apps (these secrets exist only in this emulator):')
+  for (const app of emulator.apps) {
+    line(
+      output,
+      `    ${app.kind.padEnd(12)} ${app.appId}  secret ${app.secret}  ${style(output, 'dim', app.name ?? '')}`,
+    )
+  }
+  line(output)
+  line(output, `  Client options: { apiBaseUrl: '${url}', openBaseUrl: '${url}' }`)
+  line(output, style(output, 'dim', '  Press Ctrl-C to stop.'))
+
+  await new Promise<void>((resolve) => {
+    if (stop.aborted) resolve()
+    stop.addEventListener('abort', () => resolve(), { once: true })
+  })
+  await emulator.close()
+  line(output, 'Emulator stopped.')
+  return 0
+}
+
+async function readConfig(path: string): Promise<EmulatorOptions> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read --config ${path}: ${(error as Error).message}`)
+  }
+  try {
+    return JSON.parse(text) as EmulatorOptions
+  } catch (error) {
+    throw new UsageError(`--config ${path} is not valid JSON: ${(error as Error).message}`)
+  }
+}

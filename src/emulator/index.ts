@@ -1,0 +1,172 @@
+/**
+ * A local WeChat for development and tests: the OAuth endpoints of api.weixin.qq.com and the
+ * authorize / QR login pages of open.weixin.qq.com, with WeChat's quirks reproduced on purpose.
+ * Not WeChat, and for testing only.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator } from 'wxauth/emulator'
+ * const emu = createEmulator()
+ * const { appId, secret } = defaultOfficialAccount
+ * const code = emu.issueCode({ appId, user: 'zhangsan' })
+ * const res = await emu.fetch(
+ *   `https://api.weixin.qq.com/sns/oauth2/access_token?appid=${appId}&secret=${secret}&code=${code}&grant_type=authorization_code`,
+ * )
+ * ```
+ * @module
+ */
+import type { EmulatorClock } from './clock.js'
+import { type AppConfig, type EmulatorOptions, resolveOptions, type UserConfig } from './config.js'
+import { Core, type IssueCodeOptions } from './core.js'
+import { defaultApps, defaultUsers } from './defaults.js'
+import type { EndpointName } from './endpoints.js'
+import type { Fault } from './faults.js'
+import { createHandler } from './handler.js'
+import type { RequestLogEntry } from './request-log.js'
+import { HttpServer, type ListenInfo, type ListenOptions } from './server.js'
+
+export type { EmulatorClock } from './clock.js'
+export {
+  type AppConfig,
+  type AppKind,
+  type Behaviour,
+  type BehaviourOptions,
+  defaultBehaviour,
+  EmulatorConfigError,
+  type EmulatorOptions,
+  type UserConfig,
+} from './config.js'
+export type { IssueCodeOptions } from './core.js'
+export {
+  defaultApps,
+  defaultComponent,
+  defaultMiniProgram,
+  defaultOfficialAccount,
+  defaultUsers,
+  defaultWebsiteApp,
+} from './defaults.js'
+export { type EndpointName, endpointNames } from './endpoints.js'
+export type { Fault } from './faults.js'
+export type { RequestLogEntry } from './request-log.js'
+export type { ListenInfo, ListenOptions } from './server.js'
+
+/** A running emulator. */
+export interface Emulator {
+  /** WHATWG fetch over the emulator, in-process. Routes by path only; never follows redirects. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>
+  /** Handles one Request; resolves `Response.error()` for a `drop` fault. */
+  handle(request: Request): Promise<Response>
+  /** Serves both WeChat hosts' paths, the pages and `/__emulator/` over node:http. */
+  listen(options?: ListenOptions): Promise<ListenInfo>
+  close(): Promise<void>
+  /** The listen URL, once listening. */
+  readonly url: string | undefined
+  readonly clock: EmulatorClock
+  /** Authorize and qrconnect answer with a 302 at once as `user` (null: off). */
+  autoApprove(user: string | null, opts?: { decision?: 'allow' | 'deny' }): void
+  /** Injects `fault` into the next `times` (default 1) calls of `endpoint`. */
+  fail(endpoint: EndpointName, fault: Fault, times?: number): void
+  /** The request log (last 500), redacted. */
+  readonly requests: readonly RequestLogEntry[]
+  /** How many requests `endpoint` received. */
+  count(endpoint: EndpointName): number
+  /** Back to the initial configuration (codes, tokens, consents, faults, log, auto-approve, clock). */
+  reset(): void
+  addApp(app: AppConfig): void
+  addUser(user: UserConfig): void
+  /** A code as if `user` had just authorized the app. */
+  issueCode(opts: IssueCodeOptions): string
+  /** What wx.login gives a mini program: a js_code. */
+  miniProgramLogin(opts: { appId: string; user: string }): string
+  /** A valid component_access_token. */
+  componentAccessToken(componentAppId: string): string
+  /** The user's openid in the app. */
+  openid(appId: string, user: string): string
+  /** The user's unionid for the app, if the app is bound to an open platform. */
+  unionid(appId: string, user: string): string | undefined
+  /** The user changed their password: their tokens now answer 42007. */
+  revokeUser(user: string, opts?: { appId?: string }): void
+  /** The apps as configured now (secrets included: these are your own test fixtures). */
+  readonly apps: readonly AppConfig[]
+  /** The users as configured now. */
+  readonly users: readonly UserConfig[]
+}
+
+function connectionReset(): TypeError {
+  const cause = Object.assign(new Error('read ECONNRESET'), {
+    code: 'ECONNRESET',
+    errno: -104,
+    syscall: 'read',
+  })
+  return new TypeError('fetch failed', { cause })
+}
+
+/**
+ * Creates an emulator with the default apps and users unless given.
+ * @throws {@link EmulatorConfigError} when an option is invalid (the message names it).
+ */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const { clock, ...config } = options
+  if (clock !== undefined && typeof clock !== 'function') {
+    throw new TypeError('"clock" must be a function returning milliseconds')
+  }
+  const core = new Core(resolveOptions(config, { apps: defaultApps, users: defaultUsers }), clock)
+  const handle = createHandler(core)
+  const server = new HttpServer(handle)
+
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    // Relative paths are welcome: the host does not matter.
+    const target =
+      typeof input === 'string' && input.startsWith('/') ? `http://emulator.local${input}` : input
+    const response = await handle(new Request(target, init))
+    if (response.type === 'error') throw connectionReset()
+    return response
+  }
+  core.fetch = fetch
+
+  return {
+    fetch,
+    handle,
+    async listen(opts) {
+      const info = await server.listen(opts)
+      core.listenUrl = info.url
+      return info
+    },
+    async close() {
+      await server.close()
+      core.listenUrl = undefined
+    },
+    get url() {
+      return core.listenUrl
+    },
+    clock: {
+      now: () => core.clock.now(),
+      advance: (seconds) => core.clock.advance(seconds),
+    },
+    autoApprove: (user, opts) => core.autoApprove(user, opts),
+    fail: (endpoint, fault, times) => core.fail(endpoint, fault, times),
+    get requests() {
+      return core.log.list()
+    },
+    count: (endpoint) => core.count(endpoint),
+    reset: () => core.reset(),
+    addApp: (app) => {
+      core.addApp(app)
+    },
+    addUser: (user) => {
+      core.addUser(user)
+    },
+    issueCode: (opts) => core.issueCode(opts),
+    miniProgramLogin: (opts) => core.miniProgramLogin(opts),
+    componentAccessToken: (id) => core.componentAccessToken(id).token,
+    openid: (appId, user) => core.openid(appId, user),
+    unionid: (appId, user) => core.unionid(appId, user),
+    revokeUser: (user, opts) => core.revokeUser(user, opts),
+    get apps() {
+      return core.world.apps.list()
+    },
+    get users() {
+      return core.world.users.list()
+    },
+  }
+}
