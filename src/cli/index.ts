@@ -24,9 +24,13 @@ const commands: Record<string, Command> = { emulator: emulatorCommand }
 /** Runs the CLI with the given arguments; resolves to the process exit code. */
 export async function main(argv: string[], output: Output, stop: AbortSignal): Promise<number> {
   const [name, ...rest] = argv
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+  if (name === undefined) {
+    output.err.write(`${help}\n`)
+    return 2
+  }
+  if (name === '-h' || name === '--help' || name === 'help') {
     line(output, help)
-    return name === undefined ? 2 : 0
+    return 0
   }
   if (name === '-v' || name === '--version') {
     line(output, VERSION)
@@ -46,6 +50,13 @@ export async function main(argv: string[], output: Output, stop: AbortSignal): P
     if (usage) output.err.write(`Run "wxauth ${name} --help" for usage.\n`)
     return usage ? 2 : 1
   }
+}
+
+// A closed pipe (`wxauth emulator | head -1`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
 }
 
 const controller = new AbortController()

@@ -349,12 +349,18 @@ export interface ResolvedOptions {
   behaviour: Behaviour
 }
 
+const optionKeys = new Set(['apps', 'users', 'clock', 'publicUrl', 'behaviour'])
+
 /** Validates all options (apps and users default to {@link defaultApps} / {@link defaultUsers}). */
 export function resolveOptions(
-  options: Omit<EmulatorOptions, 'clock'>,
+  options: EmulatorOptions,
   defaults: { apps: readonly AppConfig[]; users: readonly UserConfig[] },
 ): ResolvedOptions {
-  if (!isObj(options)) fail('options', 'must be an object')
+  const raw: unknown = options
+  if (!isObj(raw)) fail('options', 'must be an object')
+  for (const key of Object.keys(raw)) {
+    if (!optionKeys.has(key)) fail(key, `is not an option (expected ${[...optionKeys].join(', ')})`)
+  }
   if (!Array.isArray(options.apps ?? []) || !Array.isArray(options.users ?? [])) {
     fail('options', 'apps and users must be arrays')
   }

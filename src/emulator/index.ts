@@ -16,7 +16,13 @@
  * @module
  */
 import type { EmulatorClock } from './clock.js'
-import { type AppConfig, type EmulatorOptions, resolveOptions, type UserConfig } from './config.js'
+import {
+  type AppConfig,
+  EmulatorConfigError,
+  type EmulatorOptions,
+  resolveOptions,
+  type UserConfig,
+} from './config.js'
 import { Core, type IssueCodeOptions } from './core.js'
 import { defaultApps, defaultUsers } from './defaults.js'
 import type { EndpointName } from './endpoints.js'
@@ -106,11 +112,12 @@ function connectionReset(): TypeError {
  * @throws {@link EmulatorConfigError} when an option is invalid (the message names it).
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const { clock, ...config } = options
+  const resolved = resolveOptions(options, { apps: defaultApps, users: defaultUsers })
+  const { clock } = options
   if (clock !== undefined && typeof clock !== 'function') {
-    throw new TypeError('"clock" must be a function returning milliseconds')
+    throw new EmulatorConfigError('"clock" must be a function returning milliseconds')
   }
-  const core = new Core(resolveOptions(config, { apps: defaultApps, users: defaultUsers }), clock)
+  const core = new Core(resolved, clock)
   const handle = createHandler(core)
   const server = new HttpServer(handle)
 

@@ -59,6 +59,14 @@ describe('defaults', () => {
 })
 
 describe('options', () => {
+  it('rejects options that are not an object, and unknown top-level keys, with EmulatorConfigError', () => {
+    for (const options of [null, [], 'x', 1]) {
+      expect(() => createEmulator(options as never)).toThrow(EmulatorConfigError)
+    }
+    expect(() => createEmulator({ user: [] } as never)).toThrow(/"user" is not an option/)
+    expect(() => createEmulator({ clock: 5 } as never)).toThrow(EmulatorConfigError)
+  })
+
   it('accepts a JSON config file (round-tripped through JSON)', async () => {
     const config: EmulatorOptions = {
       apps: [

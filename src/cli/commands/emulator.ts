@@ -99,9 +99,16 @@ async function readConfig(path: string): Promise<EmulatorOptions> {
   } catch (error) {
     throw new UsageError(`cannot read --config ${path}: ${(error as Error).message}`)
   }
+  let config: unknown
   try {
-    return JSON.parse(text) as EmulatorOptions
+    config = JSON.parse(text)
   } catch (error) {
     throw new UsageError(`--config ${path} is not valid JSON: ${(error as Error).message}`)
   }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new UsageError(
+      `--config ${path} must hold a JSON object with "apps", "users" and "behaviour"`,
+    )
+  }
+  return config as EmulatorOptions
 }
