@@ -1,12 +1,11 @@
-#!/usr/bin/env node
 /**
- * The `wxauth` command.
+ * The `wxauth` command, as a function: `bin.ts` runs it for the process.
  *
  * @module
  */
 import { VERSION } from '../client/version.js'
 import { emulatorCommand } from './commands/emulator.js'
-import { line, type Output, processOutput, UsageError } from './output.js'
+import { line, type Output, UsageError } from './output.js'
 
 const help = `Usage: wxauth <command> [options]
 
@@ -51,24 +50,3 @@ export async function main(argv: string[], output: Output, stop: AbortSignal): P
     return usage ? 2 : 1
   }
 }
-
-// A closed pipe (`wxauth emulator | head -1`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error
-  })
-}
-
-const controller = new AbortController()
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => controller.abort())
-}
-main(process.argv.slice(2), processOutput(), controller.signal).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    process.stderr.write(`wxauth: ${(error as Error).stack ?? String(error)}\n`)
-    process.exitCode = 1
-  },
-)

@@ -1,3 +1,4 @@
+import { checkAppId } from './arguments.js'
 import { invalidArgument } from './errors.js'
 import type { OfficialAccountScope, WebsiteScope } from './types.js'
 
@@ -10,8 +11,11 @@ export interface AuthorizeUrlOptions {
   redirectUri: string
   /** Default `snsapi_base` (silent, openid only). `snsapi_userinfo` asks consent and allows `getUserInfo`. */
   scope?: OfficialAccountScope
-  /** Up to 128 characters of `[A-Za-z0-9]`, returned unchanged on the callback. */
-  state?: string
+  /**
+   * Up to 128 characters of `[A-Za-z0-9]`, returned unchanged on the callback. Required: it is the
+   * login's CSRF protection (WeChat has no PKCE); pass `''` only if you bind the login otherwise.
+   */
+  state: string
   /** Ask for the consent popup even when WeChat would authorize silently. */
   forcePopup?: boolean
   /** Send the user to the snapshot page (快照页). */
@@ -24,14 +28,15 @@ export interface QrConnectUrlOptions {
   redirectUri: string
   /** Always `snsapi_login`. */
   scope?: WebsiteScope
-  /** Up to 128 characters of `[A-Za-z0-9]`, returned unchanged on the callback. */
-  state?: string
+  /** Up to 128 characters of `[A-Za-z0-9]`, returned unchanged on the callback; required, as above. */
+  state: string
   /** Language of WeChat's QR page: `cn` (default) or `en`. */
   lang?: 'cn' | 'en'
 }
 
 /** Where and for which app an authorize link is built. */
 export interface AuthorizeTarget {
+  /** The AppID users authorize: an official account (or website app for QR login). */
   appId: string
   /** Default `https://open.weixin.qq.com`; point it at the emulator in development. */
   openBaseUrl?: string
@@ -40,7 +45,6 @@ export interface AuthorizeTarget {
 }
 
 const STATE = /^[A-Za-z0-9]{0,128}$/
-const APP_ID = /^[A-Za-z0-9_-]{1,64}$/
 const OFFICIAL_SCOPES: readonly string[] = ['snsapi_base', 'snsapi_userinfo']
 
 /**
@@ -98,7 +102,7 @@ export function buildQrConnectUrl(
 }
 
 function requiredParams(
-  options: { appId: string; redirectUri: string; state?: string },
+  options: { appId: string; redirectUri: string; state: string },
   scope: string,
 ): string[] {
   return [
@@ -106,7 +110,7 @@ function requiredParams(
     `redirect_uri=${encodeURIComponent(checkRedirectUri(options.redirectUri))}`,
     'response_type=code',
     `scope=${scope}`,
-    `state=${checkState(options.state ?? '')}`,
+    `state=${checkState(options.state)}`,
   ]
 }
 
@@ -121,14 +125,6 @@ export function checkState(state: string): string {
     )
   }
   return state
-}
-
-/** @internal */
-export function checkAppId(appId: string, name: string): string {
-  if (typeof appId !== 'string' || !APP_ID.test(appId)) {
-    throw invalidArgument(`${name} must be a WeChat AppID such as "wx0123456789abcdef"`)
-  }
-  return appId
 }
 
 /**

@@ -1,8 +1,8 @@
+import { checkAppId } from './arguments.js'
 import {
   type AuthorizeUrlOptions,
   buildAuthorizeUrl,
   buildQrConnectUrl,
-  checkAppId,
   DEFAULT_OPEN_BASE_URL,
   type QrConnectUrlOptions,
 } from './authorize.js'
@@ -62,7 +62,7 @@ export interface WeChatClient {
    * Refreshes an access token.
    * @throws {WeChatApiError} 40030 / 42002 / 42007 with `category: 'reauthorize'`.
    */
-  refreshToken(refreshToken: string, options?: RequestOptions): Promise<TokenResult>
+  refreshToken(refreshTokenValue: string, options?: RequestOptions): Promise<TokenResult>
   /** Whether an access token is valid for an openid (`sns/auth`). */
   checkToken(accessToken: string, openid: string, options?: RequestOptions): Promise<boolean>
   /**
@@ -109,7 +109,7 @@ export function createClient(options: ClientOptions): WeChatClient {
     apiBaseUrl: checkBaseUrl(options.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'apiBaseUrl'),
     timeout: checkPositive(options.timeout ?? 5_000, 'timeout'),
     retry: retryPolicy(options.retry),
-    maxBodySize: checkPositive(options.maxBodySize ?? 65_536, 'maxBodySize'),
+    maxBodySize: checkPositive(options.maxBodySize ?? 65_536, 'maxBodySize', 16 * 1024 * 1024),
     log: options.log,
     secrets: appSecret ? [appSecret] : [],
   }
@@ -144,9 +144,12 @@ function checkBaseUrl(value: string, name: string): string {
   return url.href.replace(/\/+$/, '')
 }
 
-function checkPositive(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalidArgument(`${name} must be a positive number`)
+// setTimeout (behind AbortSignal.timeout) fires at once past 2^31-1 ms.
+const MAX_TIMER = 2_147_483_647
+
+function checkPositive(value: number, name: string, max = MAX_TIMER): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+    throw invalidArgument(`${name} must be a positive number up to ${max}`)
   }
   return value
 }
@@ -158,12 +161,16 @@ function checkFetch(value: FetchLike): FetchLike {
 
 function retryPolicy(retry: RetryOptions | false | undefined): Required<RetryOptions> {
   if (retry === false) return { retries: 0, baseDelay: 0, maxDelay: 0 }
-  const policy = { retries: 2, baseDelay: 200, maxDelay: 2_000, ...retry }
+  const given = Object.fromEntries(Object.entries(retry ?? {}).filter(([, v]) => v !== undefined))
+  const policy = { retries: 2, baseDelay: 200, maxDelay: 2_000, ...given }
   if (!Number.isInteger(policy.retries) || policy.retries < 0 || policy.retries > 10) {
     throw invalidArgument('retry.retries must be an integer from 0 to 10')
   }
-  if (!(policy.baseDelay >= 0) || !(policy.maxDelay >= 0)) {
-    throw invalidArgument('retry.baseDelay and retry.maxDelay must be non-negative numbers')
+  for (const name of ['baseDelay', 'maxDelay'] as const) {
+    const value = policy[name]
+    if (typeof value !== 'number' || !(value >= 0) || value > MAX_TIMER) {
+      throw invalidArgument(`retry.${name} must be a number from 0 to ${MAX_TIMER}`)
+    }
   }
   return policy
 }

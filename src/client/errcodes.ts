@@ -3,21 +3,25 @@ import type { Endpoint } from './endpoints.js'
 /**
  * What an application should do about a WeChat error.
  *
- * - `retry`: transient; the same call may succeed later (the client retries it itself where safe).
+ * - `retry`: transient; the same call may succeed soon (the client retries it itself where safe).
+ * - `rate-limit`: a quota or frequency limit; do not retry now, tell the user to try later.
  * - `restart-login`: the authorization code is spent or invalid; send the user through the authorize
  *   link again.
  * - `refresh`: the access token is expired or invalid; refresh it, then try again once.
- * - `reauthorize`: the user's authorization is gone (refresh token dead, password changed, user
- *   restricted); the user must authorize again.
+ * - `reauthorize`: the user's authorization is gone (refresh token dead, password changed); the user
+ *   must authorize again.
+ * - `blocked`: WeChat blocks this user (high-risk or restricted account); no retry or new login helps.
  * - `config`: the application is misconfigured (app id, secret, IP whitelist, scope, domain); no
  *   retry will help, an operator must fix it.
  * - `unknown`: an errcode this library does not know; treated as not retryable.
  */
 export type ErrorCategory =
   | 'retry'
+  | 'rate-limit'
   | 'restart-login'
   | 'refresh'
   | 'reauthorize'
+  | 'blocked'
   | 'config'
   | 'unknown'
 
@@ -54,7 +58,7 @@ const TABLE: Readonly<Record<number, Row>> = {
     '调用接口的 IP 地址不在白名单中',
     "The server's IP address is not in the app's IP whitelist",
   ],
-  40226: ['reauthorize', '高风险等级用户，登录拦截', 'Login blocked: the user is rated high-risk'],
+  40226: ['blocked', '高风险等级用户，登录拦截', 'Login blocked: the user is rated high-risk'],
   41001: ['config', '缺少 access_token 参数', 'Missing access_token parameter'],
   41002: ['config', '缺少 appid 参数', 'Missing appid parameter'],
   41003: ['config', '缺少 refresh_token 参数', 'Missing refresh_token parameter'],
@@ -69,15 +73,15 @@ const TABLE: Readonly<Record<number, Row>> = {
     '用户修改微信密码，access_token 和 refresh_token 失效，需要重新授权',
     'The user changed their WeChat password; tokens are void and the user must authorize again',
   ],
-  45009: ['retry', '接口调用超过限制', 'API call quota exceeded; try again later'],
-  45011: ['retry', 'API 调用太频繁，请稍候再试', 'Too many calls per minute; wait a minute'],
+  45009: ['rate-limit', '接口调用超过限制', 'API call quota exceeded; try again later'],
+  45011: ['rate-limit', 'API 调用太频繁，请稍候再试', 'Too many calls per minute; wait a minute'],
   48001: [
     'config',
     'api 功能未授权',
     'API unauthorized: the token scope does not allow it (snsapi_base), or a snapshot-user token',
   ],
   50001: ['reauthorize', '用户未授权该 api', 'The user has not authorized this API'],
-  50002: ['reauthorize', '用户受限，可能是违规后接口被封禁', 'The user is restricted by WeChat'],
+  50002: ['blocked', '用户受限，可能是违规后接口被封禁', 'The user is restricted by WeChat'],
   61003: [
     'config',
     '帐号未授权给第三方平台',
@@ -113,7 +117,7 @@ const TABLE: Readonly<Record<number, Row>> = {
     'The account lacks permission for this scope (or the app kind does not fit the flow)',
   ],
   10006: ['config', '必须关注此测试号', 'The user must follow this sandbox (测试号) account'],
-  10009: ['retry', '操作太频繁了，请稍后重试', 'Too many attempts; try again later'],
+  10009: ['rate-limit', '操作太频繁了，请稍后重试', 'Too many attempts; try again later'],
   10010: ['config', 'scope不能为空', 'scope is missing'],
   10011: ['config', 'redirect_uri不能为空', 'redirect_uri is missing'],
   10012: ['config', 'appid不能为空', 'appid is missing'],

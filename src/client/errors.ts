@@ -153,18 +153,25 @@ export class WeChatTimeoutError extends WeChatError {
 export class WeChatResponseError extends WeChatError {
   /** The HTTP status of the response. */
   readonly status: number
+  /** How long the server asked to wait (`Retry-After`), in ms, if it did. */
+  readonly retryAfter: number | undefined
 
   /** @internal */
   constructor(
     message: string,
-    init: Omit<WeChatErrorInit, 'code'> & { status: number; parse?: boolean },
+    init: Omit<WeChatErrorInit, 'code'> & {
+      status: number
+      parse?: boolean
+      retryAfter?: number | undefined
+    },
   ) {
     super(message, { ...init, code: init.parse ? WECHAT_PARSE_ERROR : WECHAT_INVALID_RESPONSE })
     this.status = init.status
+    this.retryAfter = init.retryAfter
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status }
+    return { ...super.toJSON(), status: this.status, retryAfter: this.retryAfter }
   }
 }
 

@@ -1,5 +1,5 @@
 import { type Endpoint, isIdempotent } from './endpoints.js'
-import { categorize } from './errcodes.js'
+import { categorize, type ErrorCategory } from './errcodes.js'
 import {
   WeChatApiError,
   type WeChatError,
@@ -72,8 +72,6 @@ const NOT_SENT = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ])
 
-const retryAfterKey = Symbol('retryAfter')
-
 /**
  * Calls one WeChat endpoint: builds the URL, applies the timeout, retries only what is safe to
  * retry, and returns the parsed body once its errcode says success.
@@ -108,20 +106,26 @@ export async function callWeChat(
       const error = caught as WeChatError
       const base = { endpoint, attempt, duration: performance.now() - started, error: error.code }
       const details = error instanceof WeChatApiError ? { errcode: error.errcode } : {}
-      if (!error.retryable || attempt > ctx.retry.retries || options.signal?.aborted) {
+      const retryAfter = error instanceof WeChatResponseError ? error.retryAfter : undefined
+      // Retrying sooner than WeChat (or its proxy) asked only adds load: give up instead.
+      const tooLong = retryAfter !== undefined && retryAfter > ctx.retry.maxDelay
+      if (!error.retryable || tooLong || attempt > ctx.retry.retries || options.signal?.aborted) {
         ctx.log?.({ type: 'error', ...base, ...details })
         throw error
       }
-      const delay = backoff(
-        ctx.retry,
-        attempt,
-        (error as { [retryAfterKey]?: number })[retryAfterKey],
-      )
+      const delay = backoff(ctx.retry, attempt, retryAfter)
       ctx.log?.({ type: 'retry', ...base, ...details, delay })
       try {
         await sleep(delay, options.signal)
       } catch {
-        throw error
+        throw new WeChatTransportError(`WeChat ${endpoint} request aborted`, {
+          endpoint,
+          category: error.category,
+          retryable: false,
+          sent: !(error instanceof WeChatTransportError) || error.sent,
+          aborted: true,
+          cause: error,
+        })
       }
     }
   }
@@ -151,7 +155,7 @@ async function attemptOnce(
         `WeChat ${endpoint} answered a body over ${error.limit} bytes`,
         {
           endpoint,
-          category: 'retry',
+          category: afterDelivery(endpoint),
           retryable: false,
           status: 200,
           cause,
@@ -161,7 +165,7 @@ async function attemptOnce(
     if (callerSignal?.aborted) {
       throw new WeChatTransportError(`WeChat ${endpoint} request aborted`, {
         endpoint,
-        category: 'retry',
+        category: afterDelivery(endpoint),
         retryable: false,
         sent: true,
         aborted: true,
@@ -171,7 +175,7 @@ async function attemptOnce(
     if (timeoutSignal.aborted) {
       throw new WeChatTimeoutError({
         endpoint,
-        category: idempotent ? 'retry' : 'restart-login',
+        category: afterDelivery(endpoint),
         retryable: idempotent,
         timeout: ctx.timeout,
         cause,
@@ -183,7 +187,7 @@ async function attemptOnce(
       `WeChat ${endpoint} request failed${code ? ` (${code})` : ''}: ${cause.message}`,
       {
         endpoint,
-        category: sent && !idempotent ? 'restart-login' : 'retry',
+        category: sent ? afterDelivery(endpoint) : 'retry',
         retryable: !sent || idempotent,
         sent,
         cause,
@@ -235,20 +239,18 @@ export function parseResponse(
   if (status < 200 || status > 299) {
     const idempotent = isIdempotent(endpoint)
     const transient = status >= 500 || status === 429
-    const error = new WeChatResponseError(`WeChat ${endpoint} answered HTTP ${status}`, {
+    throw new WeChatResponseError(`WeChat ${endpoint} answered HTTP ${status}`, {
       endpoint,
-      category: transient ? (idempotent ? 'retry' : 'restart-login') : 'config',
+      category: transient ? afterDelivery(endpoint) : 'config',
       retryable: transient && idempotent,
       status,
+      retryAfter: parseRetryAfter(response.header('retry-after')),
     })
-    const retryAfter = parseRetryAfter(response.header('retry-after'))
-    if (retryAfter !== undefined) Object.defineProperty(error, retryAfterKey, { value: retryAfter })
-    throw error
   }
   if (json === undefined) {
     throw new WeChatResponseError(`WeChat ${endpoint} answered a body that is not JSON`, {
       endpoint,
-      category: 'retry',
+      category: afterDelivery(endpoint),
       retryable: false,
       status,
       parse: true,
@@ -262,10 +264,18 @@ export function parseResponse(
 export function invalid(endpoint: Endpoint, status: number, problem: string): WeChatResponseError {
   return new WeChatResponseError(`WeChat ${endpoint} answered an invalid body: ${problem}`, {
     endpoint,
-    category: 'retry',
+    category: afterDelivery(endpoint),
     retryable: false,
     status,
   })
+}
+
+/**
+ * The category of a failure after the request reached WeChat: for a code exchange the code is
+ * probably spent, so the login must restart; anything else may simply be tried again.
+ */
+function afterDelivery(endpoint: Endpoint): ErrorCategory {
+  return isIdempotent(endpoint) ? 'retry' : 'restart-login'
 }
 
 const RID = /^(.*?)[,，]?\s*rid:\s*([0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8})\s*$/is

@@ -1,7 +1,8 @@
+import { checkOpaque } from './arguments.js'
 import { invalidArgument } from './errors.js'
 import { FieldReader } from './fields.js'
 import { type CallContext, callWeChat } from './http.js'
-import { checkOpaque, type RequestOptions, type TokenCredentials } from './token.js'
+import type { RequestOptions, TokenCredentials } from './token.js'
 import type { Code2SessionResult } from './types.js'
 
 /**

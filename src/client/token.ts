@@ -1,3 +1,4 @@
+import { checkOpaque } from './arguments.js'
 import type { Endpoint } from './endpoints.js'
 import { invalidArgument, WeChatApiError } from './errors.js'
 import { FieldReader } from './fields.js'
@@ -12,12 +13,18 @@ export interface ComponentOptions {
    * Supplies the platform's `component_access_token`. Called with `forceRefresh: true` once when
    * WeChat says the token is stale (40001), then the call is tried once more.
    */
-  accessToken: (options: { forceRefresh: boolean }) => string | Promise<string>
+  accessToken: (options: {
+    forceRefresh: boolean
+    signal: AbortSignal | undefined
+  }) => string | Promise<string>
 }
 
 /** Per-call options. */
 export interface RequestOptions {
-  /** Aborts the call (all attempts). */
+  /**
+   * Aborts the call, all attempts and backoff included; e.g. `AbortSignal.timeout(10_000)` bounds
+   * the whole call.
+   */
   signal?: AbortSignal
 }
 
@@ -26,28 +33,6 @@ export interface TokenCredentials {
   appId: string
   appSecret: string | undefined
   component: ComponentOptions | undefined
-}
-
-const MAX_CODE_LENGTH = 512
-
-/** @internal */
-export function checkOpaque(value: string, name: string, max = MAX_CODE_LENGTH): string {
-  // Never quote the value: it is a secret.
-  if (typeof value !== 'string' || value === '')
-    throw invalidArgument(`${name} must be a non-empty string`)
-  if (value.length > max) throw invalidArgument(`${name} must be at most ${max} characters`)
-  if (hasSpaceOrControl(value)) {
-    throw invalidArgument(`${name} must not contain spaces or control characters`)
-  }
-  return value
-}
-
-function hasSpaceOrControl(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i)
-    if (c <= 0x20 || c === 0x7f) return true
-  }
-  return false
 }
 
 /**
@@ -155,7 +140,7 @@ async function withComponentToken<T>(
   options: RequestOptions,
   call: (componentToken: string) => Promise<T>,
 ): Promise<T> {
-  const token = await component.accessToken({ forceRefresh: false })
+  const token = await component.accessToken({ forceRefresh: false, signal: options.signal })
   checkOpaque(token, 'component access token', 1024)
   try {
     return await call(token)
@@ -164,7 +149,7 @@ async function withComponentToken<T>(
     if (!(error instanceof WeChatApiError) || error.errcode !== 40001 || options.signal?.aborted) {
       throw error
     }
-    const fresh = await component.accessToken({ forceRefresh: true })
+    const fresh = await component.accessToken({ forceRefresh: true, signal: options.signal })
     return call(checkOpaque(fresh, 'component access token', 1024))
   }
 }

@@ -1,7 +1,8 @@
+import { checkOpaque, checkOpenid } from './arguments.js'
 import { invalidArgument, WeChatApiError } from './errors.js'
 import { FieldReader } from './fields.js'
 import { type CallContext, callWeChat, invalid, type WeChatBody } from './http.js'
-import { checkOpaque, type RequestOptions } from './token.js'
+import type { RequestOptions } from './token.js'
 import type { UserInfoLang, UserInfoResult } from './types.js'
 
 /** Options of `getUserInfo`. */
@@ -82,24 +83,22 @@ export async function checkToken(
 ): Promise<boolean> {
   checkOpaque(accessToken, 'accessToken', 1024)
   checkOpenid(openid)
+  let response: WeChatBody
   try {
-    await callWeChat(
+    response = await callWeChat(
       ctx,
       'sns/auth',
       { access_token: accessToken, openid },
       { secrets: [accessToken], signal: options.signal },
     )
-    return true
   } catch (error) {
     if (error instanceof WeChatApiError && INVALID_TOKEN_ERRCODES.has(error.errcode)) return false
     throw error
   }
-}
-
-/** @internal */
-export function checkOpenid(openid: string): string {
-  if (typeof openid !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(openid)) {
-    throw invalidArgument('openid must be a WeChat openid: 1 to 64 characters of [A-Za-z0-9_-]')
+  // Only WeChat's exact success answer means valid: a proxy's `{}` must not revive a dead token.
+  const { errcode } = response.body
+  if (errcode !== 0 && errcode !== '0') {
+    throw invalid('sns/auth', response.status, 'success must carry "errcode": 0')
   }
-  return openid
+  return true
 }

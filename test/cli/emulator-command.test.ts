@@ -1,5 +1,5 @@
 /**
- * The built `wxauth` command as a user runs it: `node dist/cli/index.js …` in a child process, no
+ * The built `wxauth` command as a user runs it: `node dist/cli/bin.js …` in a child process, no
  * stdin, not a TTY. Output is awaited line by line with timeouts, never with fixed sleeps.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createEmulator, defaultApps } from '../../src/emulator/index.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const cli = join(root, 'dist/cli/index.js')
+const cli = join(root, 'dist/cli/bin.js')
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   version: string
 }
@@ -219,6 +219,13 @@ describe('wxauth emulator', () => {
     await expect(fetch(`${url}/`)).rejects.toThrow()
   })
 
+  it('warns when listening beyond loopback', async () => {
+    const p = new Cli(['emulator', '--port', '0', '--host', '0.0.0.0'])
+    await p.waitFor(/Press Ctrl-C to stop\.\n/)
+    expect(p.stdout).toContain('anyone on your network can use this emulator')
+    await interrupt(p)
+  })
+
   it('prints no ANSI escape codes when not a TTY (even without NO_COLOR)', async () => {
     const { p } = await startEmulator([], { NO_COLOR: undefined, TERM: 'xterm-256color' })
     await interrupt(p)
@@ -246,6 +253,9 @@ describe('wxauth emulator', () => {
       expect(p.stdout).toContain(app.name)
       // The file replaces the built-in apps.
       for (const d of defaultApps) expect(p.stdout).not.toContain(d.appId)
+      // The user's own secret is not printed, only its last characters.
+      expect(p.stdout).not.toContain(app.secret)
+      expect(p.stdout).toContain(`********${app.secret.slice(-4)}`)
       const html = await (await fetch(`${url}/`)).text()
       expect(html).toContain(user.nickname)
       expect(html).toContain(app.appId)

@@ -19,15 +19,19 @@ describe('official account authorize link', () => {
   })
 
   it('encodes the redirect URI exactly once', () => {
-    const url = new URL(buildAuthorizeUrl({ appId, redirectUri }))
+    const url = new URL(buildAuthorizeUrl({ appId, redirectUri, state: 's' }))
     expect(url.searchParams.get('redirect_uri')).toBe(redirectUri)
     expect(url.href).not.toContain('%2525')
   })
 
-  it('defaults to snsapi_base and an empty state', () => {
-    const url = new URL(buildAuthorizeUrl({ appId, redirectUri }))
+  it('defaults to snsapi_base; an explicitly empty state is sent as state=', () => {
+    const url = new URL(buildAuthorizeUrl({ appId, redirectUri, state: '' }))
     expect(url.searchParams.get('scope')).toBe('snsapi_base')
-    expect(url.searchParams.get('state')).toBe('')
+    expect(url.href).toContain('&state=#wechat_redirect')
+  })
+
+  it('rejects a missing state at run time too (callers without types)', () => {
+    expect(() => buildAuthorizeUrl({ appId, redirectUri } as never)).toThrow(/state must be/)
   })
 
   it('adds forcePopup and forceSnapShot after the required parameters', () => {
@@ -61,7 +65,12 @@ describe('official account authorize link', () => {
   })
 
   it('uses openBaseUrl for the emulator', () => {
-    const url = buildAuthorizeUrl({ appId, redirectUri, openBaseUrl: 'http://127.0.0.1:8900/' })
+    const url = buildAuthorizeUrl({
+      appId,
+      redirectUri,
+      state: 's',
+      openBaseUrl: 'http://127.0.0.1:8900/',
+    })
     expect(url.startsWith('http://127.0.0.1:8900/connect/oauth2/authorize?')).toBe(true)
   })
 
@@ -96,7 +105,9 @@ describe('official account authorize link', () => {
     ],
     ['a bad app id', { appId: 'wx 1' }, /appId must be a WeChat AppID/],
   ])('rejects %s with a clear TypeError', (_name, override, message) => {
-    const options = { appId, redirectUri, ...override } as Parameters<typeof buildAuthorizeUrl>[0]
+    const options = { appId, redirectUri, state: 's', ...override } as Parameters<
+      typeof buildAuthorizeUrl
+    >[0]
     expect(() => buildAuthorizeUrl(options)).toThrow(message)
     try {
       buildAuthorizeUrl(options)
@@ -127,7 +138,9 @@ describe('website QR login link', () => {
     ['an unknown lang', { lang: 'fr' }, /lang must be "cn" or "en"/],
     ['a bad state', { state: '-' }, /state must be/],
   ])('rejects %s', (_name, override, message) => {
-    const options = { appId, redirectUri, ...override } as Parameters<typeof buildQrConnectUrl>[0]
+    const options = { appId, redirectUri, state: 's', ...override } as Parameters<
+      typeof buildQrConnectUrl
+    >[0]
     expect(() => buildQrConnectUrl(options)).toThrow(message)
   })
 })
@@ -168,6 +181,16 @@ describe('client options', () => {
       /apiBaseUrl must be an absolute http\(s\) URL/,
     ],
     ['a zero timeout', { appId, appSecret: 's', timeout: 0 }, /timeout must be a positive number/],
+    [
+      'a timeout past the timer limit',
+      { appId, appSecret: 's', timeout: 3e9 },
+      /timeout must be a positive number up to 2147483647/,
+    ],
+    [
+      'a maxDelay past the timer limit',
+      { appId, appSecret: 's', retry: { maxDelay: 3e9 } },
+      /retry.maxDelay must be a number from 0/,
+    ],
     [
       'negative retries',
       { appId, appSecret: 's', retry: { retries: -1 } },

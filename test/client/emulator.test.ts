@@ -365,7 +365,7 @@ describe.each<Mode>(['in-process', 'socket'])('client against the emulator (%s)'
       emu.fail('sns/oauth2/access_token', { errcode: 45009 })
       await expect(official.exchangeCode(code)).rejects.toMatchObject({
         errcode: 45009,
-        category: 'retry',
+        category: 'rate-limit',
         retryable: false,
       })
       await expect(official.exchangeCode(code)).resolves.toMatchObject({

@@ -109,13 +109,24 @@ describe('retries', () => {
     expect(server.received).toHaveLength(3)
   })
 
-  it('honours Retry-After on a 503 within the delay cap', async () => {
+  it('honours a Retry-After within the delay cap', async () => {
     const { client, events } = await setup([
-      { status: 503, headers: { 'retry-after': '1' }, body: 'busy' },
+      { status: 503, headers: { 'retry-after': '0' }, body: 'busy' },
       { body: USER_BODY },
     ])
     await client.getUserInfo('63_a', 'o1')
-    expect(events[0]).toMatchObject({ type: 'retry', delay: 20 })
+    expect(events[0]).toMatchObject({ type: 'retry', delay: 0 })
+  })
+
+  it('gives up at once when Retry-After asks for longer than the cap, and says how long', async () => {
+    const { client, server } = await setup([
+      { status: 503, headers: { 'retry-after': '60' }, body: 'busy' },
+      { body: USER_BODY },
+    ])
+    const error = await failure(client.getUserInfo('63_a', 'o1'))
+    expect(error).toBeInstanceOf(WeChatResponseError)
+    expect(error).toMatchObject({ status: 503, retryAfter: 60_000, retryable: true })
+    expect(server.received).toHaveLength(1)
   })
 
   it('retries a refused connection even for the code exchange (it never reached WeChat)', async () => {
@@ -162,6 +173,28 @@ describe('retries', () => {
 })
 
 describe('timeouts and aborts', () => {
+  it('an abort during the backoff stops the retries with WECHAT_ABORTED', async () => {
+    const server = await replayServer([{ body: BUSY }, { body: USER_BODY }])
+    close = server.close
+    const events: ClientLogEvent[] = []
+    const client = createClient({
+      appId: APP_ID,
+      appSecret: SECRET,
+      apiBaseUrl: server.url,
+      retry: { retries: 2, baseDelay: 60_000, maxDelay: 60_000 },
+      log: (event) => events.push(event),
+    })
+    const controller = new AbortController()
+    const pending = failure(client.getUserInfo('63_a', 'o1', { signal: controller.signal }))
+    while (!events.some((e) => e.type === 'retry')) await new Promise((r) => setTimeout(r, 5))
+    controller.abort()
+    const error = await pending
+    expect(error).toBeInstanceOf(WeChatTransportError)
+    expect(error).toMatchObject({ code: 'WECHAT_ABORTED', retryable: false })
+    expect((error as Error).cause).toMatchObject({ errcode: -1 })
+    expect(server.received).toHaveLength(1)
+  })
+
   it('times out a slow userinfo, retries it, then succeeds', async () => {
     const { client, server } = await setup(
       [{ body: USER_BODY, delay: 1_000 }, { body: USER_BODY }],
@@ -197,6 +230,18 @@ describe('timeouts and aborts', () => {
     expect(error).toMatchObject({ code: 'WECHAT_ABORTED', retryable: false })
     expect(server.received).toHaveLength(1)
   })
+})
+
+describe('sns/auth', () => {
+  it.each([['{}'], ['{"errmsg":"ok"}'], ['{"foo":1}'], ['{"errcode":null,"errmsg":"ok"}']])(
+    'does not call %s a valid token',
+    async (body) => {
+      const { client } = await setup([{ body }])
+      const error = await failure(client.checkToken('63_a', 'o1'))
+      expect(error).toBeInstanceOf(WeChatResponseError)
+      expect((error as Error).message).toMatch(/"errcode"/)
+    },
+  )
 })
 
 describe('malformed responses', () => {
@@ -262,7 +307,13 @@ describe('malformed responses', () => {
     const { client, server } = await setup([{ body, headers: { 'content-type': 'text/plain' } }])
     const error = await failure(client.exchangeCode('CODE0007'))
     expect(error).toBeInstanceOf(WeChatResponseError)
-    expect(error).toMatchObject({ code, endpoint: 'sns/oauth2/access_token', retryable: false })
+    // The request reached WeChat: the code is probably spent, so the login restarts.
+    expect(error).toMatchObject({
+      code,
+      endpoint: 'sns/oauth2/access_token',
+      retryable: false,
+      category: 'restart-login',
+    })
     expect((error as Error).message).toContain(text)
     expect(server.received).toHaveLength(1)
   })

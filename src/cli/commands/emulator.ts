@@ -72,11 +72,23 @@ export async function emulatorCommand(
   line(output)
   line(output, `  Open ${style(output, 'bold', url)} in a browser to try a login by hand.`)
   line(output)
-  line(output, '  Apps (these secrets exist only in this emulator):')
-  for (const app of emulator.apps) {
+  if (!isLoopback(values.host)) {
     line(
       output,
-      `    ${app.kind.padEnd(12)} ${app.appId}  secret ${app.secret}  ${style(output, 'dim', app.name ?? '')}`,
+      style(
+        output,
+        'yellow',
+        `  Listening on ${values.host}: anyone on your network can use this emulator.`,
+      ),
+    )
+  }
+  line(output, values.config ? '  Apps:' : '  Apps (these secrets exist only in this emulator):')
+  for (const app of emulator.apps) {
+    // Secrets from a config file are the user's own; only the built-in demo secrets are shown.
+    const secret = values.config ? maskSecret(app.secret) : app.secret
+    line(
+      output,
+      `    ${app.kind.padEnd(12)} ${app.appId}  secret ${secret}  ${style(output, 'dim', app.name ?? '')}`,
     )
   }
   line(output)
@@ -111,4 +123,12 @@ async function readConfig(path: string): Promise<EmulatorOptions> {
     )
   }
   return config as EmulatorOptions
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+}
+
+function maskSecret(secret: string): string {
+  return `${'*'.repeat(8)}${secret.slice(-4)}`
 }
