@@ -4,3 +4,4 @@
  * @module
  */
 export * from './client/index.js'
+export * from './stores/index.js'

@@ -1,0 +1,320 @@
+/**
+ * The store conformance suite: what every {@link Store} must do, runnable by any test framework
+ * that has `describe` and `it` (vitest, jest, mocha, node:test). wxauth runs it against its memory,
+ * SQLite and Redis stores; run it against your own store before using it with wxauth.
+ *
+ * @example
+ * ```ts
+ * import { describe, it } from 'vitest'
+ * import { runStoreConformance } from 'wxauth/conformance'
+ * runStoreConformance('my store', { create: ({ prefix }) => myStore({ prefix }) }, { describe, it })
+ * ```
+ * @module
+ */
+import assert from 'node:assert/strict'
+import { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from '../arguments.js'
+import type { Store } from '../store.js'
+import { runLockProcesses } from './processes.js'
+
+/** The store under test. */
+export interface ConformanceTarget {
+  /**
+   * A store over the shared backend. Stores created with different prefixes must not see each
+   * other's keys or locks; the suite uses a fresh random prefix for every test.
+   */
+  create(options: { prefix: string }): Store | Promise<Store>
+  /**
+   * Moves the store's clock forward by `ms`, for stores that take a clock. Without it, expiry is
+   * checked with short real waits.
+   */
+  advance?(ms: number): void
+  /**
+   * Enables the lock test across 4 operating-system processes: `module` is the absolute path (or
+   * file URL) of an ES module whose default export is
+   * `async ({ prefix }) => ({ store, close? })`, creating the store over the same backend.
+   */
+  processes?: { module: string }
+  /** Called once after the suite. */
+  cleanup?(): Promise<void> | void
+}
+
+/** The parts of a test framework the suite needs. */
+export interface ConformanceTestApi {
+  describe(name: string, body: () => void): void
+  it(name: string, body: () => Promise<void>): void
+  afterAll?(body: () => Promise<void> | void): void
+}
+
+const RACERS = 50
+
+/** Registers the conformance tests for `target` under `describe(name)`. */
+export function runStoreConformance(
+  name: string,
+  target: ConformanceTarget,
+  api: ConformanceTestApi,
+): void {
+  const { describe, it } = api
+  const fresh = async () => target.create({ prefix: `conformance:${crypto.randomUUID()}:` })
+
+  /** Waits until `ttl` has passed: on the store's clock when it has one, else for real. */
+  async function elapse(ms: number) {
+    if (target.advance) target.advance(ms)
+    else await new Promise((resolve) => setTimeout(resolve, ms))
+  }
+  const shortTtl = target.advance ? 60_000 : 50
+
+  describe(name, () => {
+    if (target.cleanup && api.afterAll) api.afterAll(() => target.cleanup?.())
+
+    describe('set, get, delete', () => {
+      it('reads back what was set, and undefined for an absent key', async () => {
+        const store = await fresh()
+        await store.set('a', 'one', 60_000)
+        assert.equal(await store.get('a'), 'one')
+        assert.equal(await store.get('absent'), undefined)
+      })
+
+      it('set replaces the value', async () => {
+        const store = await fresh()
+        await store.set('a', 'one', 60_000)
+        await store.set('a', 'two', 60_000)
+        assert.equal(await store.get('a'), 'two')
+      })
+
+      it('delete removes the key; deleting an absent key is fine', async () => {
+        const store = await fresh()
+        await store.set('a', 'one', 60_000)
+        await store.delete('a')
+        assert.equal(await store.get('a'), undefined)
+        await store.delete('never-set')
+      })
+
+      it('keeps large and unicode values and keys exactly', async () => {
+        const store = await fresh()
+        const large = 'x'.repeat(MAX_VALUE_BYTES - 16)
+        const unicode = '微信用户🙂 é\u00e9 \u0000\t\n"\'\\ {"json":[1,2]}'
+        await store.set('large', large, 60_000)
+        await store.set('键:用户:🙂', unicode, 60_000)
+        assert.equal(await store.get('large'), large)
+        assert.equal(await store.get('键:用户:🙂'), unicode)
+        assert.equal(await store.consume('键:用户:🙂'), unicode)
+      })
+    })
+
+    describe('expiry', () => {
+      it('a key expires after its ttl, for get and consume', async () => {
+        const store = await fresh()
+        await store.set('a', 'one', shortTtl)
+        await store.set('b', 'two', shortTtl)
+        assert.equal(await store.get('a'), 'one')
+        await elapse(shortTtl + 20)
+        await eventually(async () => (await store.get('a')) === undefined)
+        assert.equal(await store.consume('b'), undefined)
+      })
+
+      it('setting again restarts the ttl', async () => {
+        if (!target.advance) return // needs a controllable clock to be exact
+        const store = await fresh()
+        await store.set('a', 'one', 1_000)
+        target.advance(900)
+        await store.set('a', 'two', 1_000)
+        target.advance(900)
+        assert.equal(await store.get('a'), 'two')
+        target.advance(200)
+        assert.equal(await store.get('a'), undefined)
+      })
+
+      it('a key is live until just before its ttl', async () => {
+        if (!target.advance) return
+        const store = await fresh()
+        await store.set('a', 'one', 10_000)
+        target.advance(9_999)
+        assert.equal(await store.get('a'), 'one')
+        target.advance(1)
+        assert.equal(await store.get('a'), undefined)
+      })
+    })
+
+    describe('consume', () => {
+      it('returns the value once, then undefined', async () => {
+        const store = await fresh()
+        await store.set('a', 'one', 60_000)
+        assert.equal(await store.consume('a'), 'one')
+        assert.equal(await store.consume('a'), undefined)
+        assert.equal(await store.get('a'), undefined)
+      })
+
+      it(`of ${RACERS} concurrent consumers exactly one gets the value`, async () => {
+        const store = await fresh()
+        for (let round = 0; round < 5; round++) {
+          await store.set('state', `value-${round}`, 60_000)
+          const results = await Promise.all(
+            Array.from({ length: RACERS }, () => store.consume('state')),
+          )
+          const winners = results.filter((r) => r !== undefined)
+          assert.deepEqual(winners, [`value-${round}`])
+        }
+      })
+
+      it(`concurrent consumers of ${RACERS} keys each get each value once`, async () => {
+        const store = await fresh()
+        const keys = Array.from({ length: RACERS }, (_, i) => `k${i}`)
+        await Promise.all(keys.map((k) => store.set(k, k, 60_000)))
+        const results = await Promise.all([...keys, ...keys].map((k) => store.consume(k)))
+        const got = results.filter((r) => r !== undefined).sort()
+        assert.deepEqual(got, [...keys].sort())
+      })
+    })
+
+    describe('lock', () => {
+      it('is exclusive until released, and release only works once', async () => {
+        const store = await fresh()
+        const lock = await store.lock('refresh', 60_000)
+        assert.ok(lock, 'the first lock is taken')
+        assert.equal(typeof lock.token, 'string')
+        assert.ok(lock.token.length >= 16, 'the token is unguessable')
+        assert.ok(lock.expiresAt > Date.now() - 60_000)
+        assert.equal(await store.lock('refresh', 60_000), undefined)
+        assert.equal(await lock.release(), true)
+        assert.equal(await lock.release(), false)
+        const again = await store.lock('refresh', 60_000)
+        assert.ok(again, 'the lock can be taken again after release')
+        assert.notEqual(again.token, lock.token)
+        await again.release()
+      })
+
+      it('expires by itself; a stale holder cannot release the new holder', async () => {
+        const store = await fresh()
+        const stale = await store.lock('refresh', shortTtl)
+        assert.ok(stale)
+        await elapse(shortTtl + 20)
+        let fresh2: Awaited<ReturnType<Store['lock']>>
+        await eventually(async () => {
+          fresh2 = await store.lock('refresh', 60_000)
+          return fresh2 !== undefined
+        })
+        assert.equal(await stale.release(), false, 'the stale holder does not release')
+        assert.equal(await store.lock('refresh', 60_000), undefined, 'the new holder still holds')
+        assert.equal(await fresh2?.release(), true)
+      })
+
+      it(`of ${RACERS} concurrent attempts exactly one gets the lock`, async () => {
+        const store = await fresh()
+        const locks = await Promise.all(
+          Array.from({ length: RACERS }, () => store.lock('refresh', 60_000)),
+        )
+        assert.equal(locks.filter((l) => l !== undefined).length, 1)
+      })
+
+      it('excludes concurrent workers from a read-modify-write section', async () => {
+        const store = await fresh()
+        await store.set('counter', '0', 60_000)
+        const workers = 10
+        const rounds = 5
+        await Promise.all(
+          Array.from({ length: workers }, async () => {
+            for (let done = 0; done < rounds; ) {
+              const lock = await store.lock('counter-lock', 10_000)
+              if (!lock) {
+                await new Promise((resolve) => setTimeout(resolve, 1))
+                continue
+              }
+              const value = Number(await store.get('counter'))
+              await new Promise((resolve) => setTimeout(resolve, 1))
+              await store.set('counter', String(value + 1), 60_000)
+              assert.equal(await lock.release(), true)
+              done++
+            }
+          }),
+        )
+        assert.equal(await store.get('counter'), String(workers * rounds))
+      })
+
+      it('lock names are apart from keys', async () => {
+        const store = await fresh()
+        await store.set('name', 'value', 60_000)
+        const lock = await store.lock('name', 60_000)
+        assert.ok(lock, 'a key does not hold the lock of the same name')
+        assert.equal(await store.get('name'), 'value')
+        assert.equal(await store.consume('name'), 'value')
+        assert.equal(
+          await store.lock('name', 60_000),
+          undefined,
+          'consuming the key keeps the lock',
+        )
+        await lock.release()
+      })
+
+      if (target.processes) {
+        const { module } = target.processes
+        it('excludes 4 processes from a read-modify-write section', async () => {
+          const prefix = `conformance:${crypto.randomUUID()}:`
+          const { counter, expected } = await runLockProcesses({
+            module,
+            prefix,
+            processes: 4,
+            rounds: 15,
+          })
+          assert.equal(counter, expected)
+        })
+      }
+    })
+
+    describe('prefixes', () => {
+      it('stores with different prefixes do not see each other', async () => {
+        const a = await fresh()
+        const b = await fresh()
+        await a.set('shared', 'from a', 60_000)
+        assert.equal(await b.get('shared'), undefined)
+        assert.equal(await b.consume('shared'), undefined)
+        await b.delete('shared')
+        assert.equal(await a.get('shared'), 'from a')
+        const lock = await a.lock('shared', 60_000)
+        assert.ok(lock)
+        const other = await b.lock('shared', 60_000)
+        assert.ok(other, "a lock under one prefix does not block the other's")
+        await lock.release()
+        await other.release()
+      })
+    })
+
+    describe('bad input', () => {
+      const cases: [string, (store: Store) => Promise<unknown>][] = [
+        ['an empty key', (s) => s.set('', 'v', 1_000)],
+        ['a key that is too long', (s) => s.get('k'.repeat(MAX_KEY_LENGTH + 1))],
+        ['a non-string key', (s) => s.get(42 as unknown as string)],
+        ['a negative ttl', (s) => s.set('k', 'v', -1)],
+        ['a zero ttl', (s) => s.set('k', 'v', 0)],
+        ['a NaN ttl', (s) => s.set('k', 'v', Number.NaN)],
+        ['an infinite ttl', (s) => s.lock('k', Number.POSITIVE_INFINITY)],
+        ['an oversize value', (s) => s.set('k', 'v'.repeat(MAX_VALUE_BYTES + 1), 1_000)],
+        [
+          'an oversize unicode value',
+          (s) => s.set('k', '用'.repeat(MAX_VALUE_BYTES / 3 + 1), 1_000),
+        ],
+        ['a non-string value', (s) => s.set('k', { a: 1 } as unknown as string, 1_000)],
+        ['an empty lock name', (s) => s.lock('', 1_000)],
+      ]
+      for (const [label, call] of cases) {
+        it(`rejects ${label} with a TypeError and writes nothing`, async () => {
+          const store = await fresh()
+          await store.set('k', 'before', 60_000)
+          await assert.rejects(call(store), (error: unknown) => {
+            assert.ok(error instanceof TypeError, `expected a TypeError, got ${String(error)}`)
+            assert.equal((error as { code?: string }).code, 'ERR_INVALID_ARG_VALUE')
+            return true
+          })
+          assert.equal(await store.get('k'), 'before')
+        })
+      }
+    })
+  })
+}
+
+async function eventually(check: () => Promise<boolean>, timeout = 5_000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`condition not met within ${timeout} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

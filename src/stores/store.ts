@@ -1,0 +1,39 @@
+/**
+ * Where wxauth keeps short-lived state: login transactions, sessions, users' WeChat tokens and
+ * locks. Every method is async and every implementation enforces expiry itself.
+ *
+ * Keys are plain strings chosen by wxauth (`tx:…`, `session:…`); each store adds its own
+ * namespace prefix. Values are strings (usually JSON) that the store never interprets.
+ */
+export interface Store {
+  /** Stores `value` under `key` for `ttl` milliseconds, replacing any previous value. */
+  set(key: string, value: string, ttl: number): Promise<void>
+  /** The live value of `key`, or `undefined` when absent or expired. */
+  get(key: string): Promise<string | undefined>
+  /**
+   * Reads and deletes `key` in one atomic step: of any number of concurrent consumers of one key,
+   * exactly one receives the value; the others get `undefined`.
+   */
+  consume(key: string): Promise<string | undefined>
+  /** Deletes `key`; deleting an absent key is not an error. */
+  delete(key: string): Promise<void>
+  /**
+   * Tries to take the lock named `key` for `ttl` milliseconds. Resolves a {@link Lock} when taken,
+   * `undefined` when someone else holds it. A lock expires by itself, so a crashed holder cannot
+   * block others for longer than `ttl`. Lock names live apart from keys of {@link Store.set}.
+   */
+  lock(key: string, ttl: number): Promise<Lock | undefined>
+}
+
+/** A held lock. */
+export interface Lock {
+  /** The random token that proves who holds the lock. */
+  readonly token: string
+  /** When the lock expires by itself, in ms since the epoch (the store's clock). */
+  readonly expiresAt: number
+  /**
+   * Releases the lock if this holder still holds it; resolves `false` when it had already expired
+   * (and possibly been taken by someone else), whose lock is then left alone.
+   */
+  release(): Promise<boolean>
+}
