@@ -31,5 +31,8 @@ export const SECRET_PARAMS: readonly string[] = [
   'access_token',
   'refresh_token',
   'component_access_token',
+  'component_verify_ticket',
+  'authorizer_access_token',
+  'authorizer_refresh_token',
   'session_key',
 ]

@@ -3,7 +3,7 @@ import { SECRET_PARAMS } from './endpoints.js'
 /** What secrets are replaced with. */
 export const REDACTED = '[REDACTED]'
 
-const PARAM_PATTERN = new RegExp(`\\b(${SECRET_PARAMS.join('|')})=[^&\\s#"'<>]*`, 'g')
+const PARAM_PATTERN = new RegExp(`\\b(${SECRET_PARAMS.join('|')})=[^&\\s#"'<>]*`, 'gi')
 
 /**
  * Removes secrets from a piece of text: every occurrence of a known secret value, and the value of

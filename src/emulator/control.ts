@@ -2,7 +2,7 @@
 import { EmulatorConfigError } from './config.js'
 import type { Ctx } from './context.js'
 import type { Core } from './core.js'
-import { maskSecret } from './home.js'
+import { maskSecret } from './mask-secret.js'
 import { scopesOf } from './model/apps.js'
 import { controlReply, type Reply } from './reply.js'
 

@@ -30,6 +30,11 @@ export interface IssueCodeOptions {
   componentAppId?: string
 }
 
+/** Most apps the emulator holds; adding more fails (replacing one by appId still works). */
+export const maxApps = 10_000
+/** Most users the emulator holds; adding more fails (replacing one by id still works). */
+export const maxUsers = 10_000
+
 const bad = (message: string): never => {
   throw new EmulatorConfigError(message)
 }
@@ -181,15 +186,25 @@ export class Core implements Env {
     this.world.tokens.revoke(user, opts.appId)
   }
 
+  /** Adds (or replaces, by appId) an app; at most {@link maxApps}. */
   addApp(app: unknown): AppConfig {
     const parsed = parseAppConfig(app)
-    this.world.apps.put(parsed)
+    const { apps } = this.world
+    if (!apps.get(parsed.appId) && apps.size >= maxApps) {
+      bad(`too many apps (${maxApps} max): reset the emulator or replace one by appId`)
+    }
+    apps.put(parsed)
     return parsed
   }
 
+  /** Adds (or replaces, by id) a user; at most {@link maxUsers}. */
   addUser(user: unknown): UserConfig {
     const parsed = parseUserConfig(user)
-    this.world.users.put(parsed)
+    const { users } = this.world
+    if (!users.get(parsed.id) && users.size >= maxUsers) {
+      bad(`too many users (${maxUsers} max): reset the emulator or replace one by id`)
+    }
+    users.put(parsed)
     return parsed
   }
 

@@ -2,6 +2,8 @@
  * The emulator's own relying party: demo login links on the home page and the callback they come
  * back to, which exchanges the code in-process and shows what an application would receive.
  */
+import { SECRET_PARAMS } from '../client/endpoints.js'
+import { REDACTED } from '../client/redact.js'
 import type { AppConfig } from './config.js'
 import type { Ctx, Env } from './context.js'
 import { newHandle } from './ids.js'
@@ -46,7 +48,8 @@ export function demoLinks(env: Env, base: string): { label: string; url: string 
   return links
 }
 
-const tokenFields = new Set(['access_token', 'refresh_token', 'session_key'])
+/** Fields shown only by their first 3 characters: the client's secret parameters. */
+const tokenFields: ReadonlySet<string> = new Set(SECRET_PARAMS)
 
 function redactJson(body: string): string {
   try {
@@ -54,7 +57,7 @@ function redactJson(body: string): string {
     return JSON.stringify(
       value,
       (key, v) =>
-        tokenFields.has(key) && typeof v === 'string' ? `${v.slice(0, 3)}…[REDACTED]` : v,
+        tokenFields.has(key) && typeof v === 'string' ? `${v.slice(0, 3)}…${REDACTED}` : v,
       2,
     )
   } catch {

@@ -160,13 +160,22 @@ interface Queued {
   remaining: number
 }
 
+/** Most faults queued at once (each with its own `times`); more is a script gone wrong. */
+export const maxQueuedFaults = 10_000
+
 /** Faults queued per endpoint, used first in first out. */
 export class FaultQueue {
   #queue: Queued[] = []
 
+  /** @throws {@link EmulatorConfigError} on a bad `times`, or with {@link maxQueuedFaults} queued. */
   add(endpoint: EndpointName, fault: Fault, times: number): void {
     if (!Number.isInteger(times) || times < 1 || times > 1_000_000) {
-      throw new EmulatorConfigError('"times" must be an integer ≥ 1')
+      throw new EmulatorConfigError('"times" must be an integer 1-1000000')
+    }
+    if (this.#queue.length >= maxQueuedFaults) {
+      throw new EmulatorConfigError(
+        `too many queued faults (${maxQueuedFaults} max): use "times", or reset the emulator`,
+      )
     }
     this.#queue.push({ endpoint, fault, remaining: times })
   }

@@ -102,10 +102,12 @@ function faultAnswer(ctx: Ctx, endpoint: EndpointName, fault: Fault): Reply {
   return wxError(ctx, fault.errcode ?? -1, fault.errmsg)
 }
 
+/** The developer hint on the error page an internal failure of a page endpoint shows. */
+export const internalErrorHint = 'The emulator hit an internal error.'
+
 function internalError(ctx: Ctx, endpoint: EndpointName | undefined): Reply {
   if (endpoint === undefined) return controlReply(500, { error: 'internal emulator error' })
-  if (isPageEndpoint(endpoint))
-    return errorPage('zh', undefined, { hint: 'The emulator hit an internal error.' })
+  if (isPageEndpoint(endpoint)) return errorPage('zh', undefined, { hint: internalErrorHint })
   return wxError(ctx, -1)
 }
 
@@ -191,7 +193,10 @@ function dispatcher(core: Core): (request: Request) => Promise<Response> {
       const entry: Parameters<typeof core.log.add>[0] = {
         time: ctx?.now ?? Date.now(),
         method: request.method,
-        url: redactTarget(url),
+        url: redactTarget(
+          url,
+          core.world.apps.list().map((app) => app.secret),
+        ),
         status: result === dropped ? 0 : result.status,
       }
       if (endpoint) entry.endpoint = endpoint

@@ -1,17 +1,13 @@
 /** The emulator's home page, the current-user switch and avatar images. */
 import { type Ctx, cookieNames, setCookie } from './context.js'
 import { demoLinks } from './demo.js'
+import { maskSecret } from './mask-secret.js'
 import { scopesOf } from './model/apps.js'
 import { appView, currentUser, readForm, userView } from './open/page.js'
 import { avatarSvg, renderHome } from './pages/index.js'
 import type { RequestView } from './pages/views.js'
 import { controlReply, htmlReply, type Reply, redirectReply } from './reply.js'
 import { controlPrefix } from './urls.js'
-
-/** A secret masked except its last 4 characters. */
-export function maskSecret(secret: string): string {
-  return secret.length <= 8 ? '****' : `${'*'.repeat(8)}${secret.slice(-4)}`
-}
 
 function pad(n: number): string {
   return String(n).padStart(2, '0')

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { createEmulator } from 'wxauth/emulator'
+ * import { createEmulator, defaultOfficialAccount } from 'wxauth/emulator'
  * const emu = createEmulator()
  * const { appId, secret } = defaultOfficialAccount
  * const code = emu.issueCode({ appId, user: 'zhangsan' })
@@ -62,15 +62,24 @@ export interface Emulator {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>
   /** Handles one Request; resolves `Response.error()` for a `drop` fault. */
   handle(request: Request): Promise<Response>
-  /** Serves both WeChat hosts' paths, the pages and `/__emulator/` over node:http. */
+  /**
+   * Serves both WeChat hosts' paths, the pages and `/__emulator/` over node:http. `/__emulator/`
+   * answers only requests whose Host names the emulator (listen host, localhost, 127.0.0.1,
+   * [::1] on its port, or the `publicUrl` host): a guard against DNS rebinding.
+   */
   listen(options?: ListenOptions): Promise<ListenInfo>
+  /** Stops listening (idle keep-alive sockets at once, busy ones within a second); state stays. */
   close(): Promise<void>
-  /** The listen URL, once listening. */
+  /** The listen URL while listening, else undefined. */
   readonly url: string | undefined
+  /** The emulator's clock: `now()` in milliseconds, `advance(seconds)` to expire codes and tokens. */
   readonly clock: EmulatorClock
   /** Authorize and qrconnect answer with a 302 at once as `user` (null: off). */
   autoApprove(user: string | null, opts?: { decision?: 'allow' | 'deny' }): void
-  /** Injects `fault` into the next `times` (default 1) calls of `endpoint`. */
+  /**
+   * Injects `fault` into the next `times` (default 1) calls of `endpoint`.
+   * @throws {@link EmulatorConfigError} on a bad fault, or with 10,000 faults already queued.
+   */
   fail(endpoint: EndpointName, fault: Fault, times?: number): void
   /** The request log (last 500), redacted. */
   readonly requests: readonly RequestLogEntry[]
@@ -78,7 +87,15 @@ export interface Emulator {
   count(endpoint: EndpointName): number
   /** Back to the initial configuration (codes, tokens, consents, faults, log, auto-approve, clock). */
   reset(): void
+  /**
+   * Registers an app, replacing one with the same appId; kept until `reset()`.
+   * @throws {@link EmulatorConfigError} when invalid, or when 10,000 apps are registered.
+   */
   addApp(app: AppConfig): void
+  /**
+   * Registers a user, replacing one with the same id; kept until `reset()`.
+   * @throws {@link EmulatorConfigError} when invalid, or when 10,000 users are registered.
+   */
   addUser(user: UserConfig): void
   /** A code as if `user` had just authorized the app. */
   issueCode(opts: IssueCodeOptions): string
@@ -119,7 +136,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
   const core = new Core(resolved, clock)
   const handle = createHandler(core)
-  const server = new HttpServer(handle)
+  const server = new HttpServer(handle, resolved.publicUrl)
 
   const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     // Relative paths are welcome: the host does not matter.

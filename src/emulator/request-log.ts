@@ -1,4 +1,6 @@
 /** The request log: the last N requests, with every secret, code and token redacted. */
+import { SECRET_PARAMS } from '../client/endpoints.js'
+import { REDACTED, redactText } from '../client/redact.js'
 import type { EndpointName } from './endpoints.js'
 import type { Fault } from './faults.js'
 
@@ -19,19 +21,16 @@ export interface RequestLogEntry {
   fault?: Fault
 }
 
-/** Replacement for redacted values. */
-export const redacted = '[REDACTED]'
+const secretParams: ReadonlySet<string> = new Set(SECRET_PARAMS)
 
-const sensitive = /secret|token|ticket|session_key|password|^(?:js_)?code$/i
-
-/** Whether a parameter name carries a credential. */
-export function isSensitive(name: string): boolean {
-  return sensitive.test(name)
-}
-
-/** Path and query of `url` with sensitive parameter values redacted. */
-export function redactTarget(url: URL): string {
-  if (url.search === '') return url.pathname
+/**
+ * Path and query of `url` for the log, with the client's redaction rules: the value of every
+ * secret parameter ({@link SECRET_PARAMS}, matched on the decoded name in any case, so `SECRET=` and
+ * `%73ecret=` count too) and every occurrence of a known secret (`secrets`, e.g. the app secrets)
+ * become {@link REDACTED}.
+ */
+export function redactTarget(url: URL, secrets: readonly string[] = []): string {
+  if (url.search === '') return redactText(url.pathname, secrets)
   const parts = url.search
     .slice(1)
     .split('&')
@@ -42,9 +41,9 @@ export function redactTarget(url: URL): string {
       try {
         name = decodeURIComponent(rawName.replace(/\+/g, ' '))
       } catch {}
-      return isSensitive(name) ? `${rawName}=${redacted}` : pair
+      return secretParams.has(name.toLowerCase()) ? `${rawName}=${REDACTED}` : pair
     })
-  return `${url.pathname}?${parts.join('&')}`
+  return redactText(`${url.pathname}?${parts.join('&')}`, secrets)
 }
 
 /** A bounded log of requests, newest last. */

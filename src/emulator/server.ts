@@ -37,13 +37,24 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   })
 }
 
-function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: AbortSignal): Request {
-  const host = req.headers.host ?? 'localhost'
+/** The URL the handler sees (it routes by its path). */
+function requestUrl(req: IncomingMessage): string {
+  // A malformed Host must not move the path (`Host: x/__emulator/reset?`).
+  const host = normalHost(req.headers.host) ?? 'localhost'
   const target = req.url ?? '/'
   // Absolute-form targets (proxy style) are taken as they are; the handler routes by path anyway.
   const url = /^https?:\/\//i.test(target)
     ? target
     : `http://${host}${target.startsWith('/') ? '' : '/'}${target}`
+  return URL.canParse(url) ? url : 'http://localhost/'
+}
+
+function toRequest(
+  req: IncomingMessage,
+  url: string,
+  body: Buffer | undefined,
+  signal: AbortSignal,
+): Request {
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':')) continue
@@ -52,8 +63,47 @@ function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: Abort
   const method = req.method ?? 'GET'
   const init: RequestInit = { method, headers, signal }
   if (body && method !== 'GET' && method !== 'HEAD') init.body = new Uint8Array(body)
-  return new Request(URL.canParse(url) ? url : `http://localhost/`, init)
+  return new Request(url, init)
 }
+
+/** A Host header value (`name[:port]`, IPv6 in brackets), normalized; undefined when malformed. */
+function normalHost(value: string | undefined): string | undefined {
+  if (value === undefined || !/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/.test(value)) {
+    return undefined
+  }
+  return URL.parse(`http://${value}`)?.host
+}
+
+/**
+ * The Host headers that name this emulator: the listen host, localhost, 127.0.0.1 and [::1] on the
+ * listen port, and the host of `publicUrl`.
+ */
+function trustedHosts(
+  listenHost: string,
+  port: number,
+  publicUrl: string | undefined,
+): Set<string> {
+  const names = [listenHost.includes(':') ? `[${listenHost}]` : listenHost]
+  names.push('localhost', '127.0.0.1', '[::1]')
+  const hosts = names.map((name) => normalHost(`${name}:${port}`))
+  const pub = publicUrl === undefined ? undefined : URL.parse(publicUrl)
+  if (pub) {
+    const port = pub.port || (pub.protocol === 'https:' ? '443' : '80')
+    hosts.push(normalHost(pub.host), normalHost(`${pub.hostname}:${port}`))
+  }
+  return new Set(hosts.filter((h) => h !== undefined))
+}
+
+/** Paths only a browser on this emulator's own origin may use (the control API and its pages). */
+function isControlPath(url: string): boolean {
+  return new URL(url).pathname.startsWith('/__emulator')
+}
+
+const forbiddenBody = JSON.stringify({
+  error:
+    'forbidden: the Host header does not name this emulator (DNS rebinding protection). ' +
+    'Open it at its listen URL, or set publicUrl to the URL you use.',
+})
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {}
@@ -68,13 +118,23 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(body)
 }
 
-/** Serves `handle` over node:http. `Response.error()` (a drop fault) destroys the socket. */
+/**
+ * Serves `handle` over node:http. `Response.error()` (a drop fault) destroys the socket. Paths
+ * under `/__emulator/` answer 403 unless the Host header names this emulator.
+ */
 export class HttpServer {
   #server: Server | undefined
   readonly #handle: (request: Request) => Promise<Response>
+  readonly #publicUrl: string | undefined
+  #trusted = new Set<string>()
 
-  constructor(handle: (request: Request) => Promise<Response>) {
+  /**
+   * @param publicUrl - where browsers reach the emulator, if not at its listen URL; its host may use
+   * the control API like the listen host.
+   */
+  constructor(handle: (request: Request) => Promise<Response>, publicUrl?: string) {
     this.#handle = handle
+    this.#publicUrl = publicUrl
   }
 
   get listening(): boolean {
@@ -98,6 +158,7 @@ export class HttpServer {
     })
     this.#server = server
     const address = server.address() as AddressInfo
+    this.#trusted = trustedHosts(host, address.port, this.#publicUrl)
     const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
     const urlHost = shown.includes(':') ? `[${shown}]` : shown
     return { url: `http://${urlHost}:${address.port}`, port: address.port, host }
@@ -109,8 +170,19 @@ export class HttpServer {
       if (!res.writableFinished) aborter.abort(new Error('client closed the connection'))
     })
     try {
+      const url = requestUrl(req)
+      // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends `Host: evil.example`.
+      if (isControlPath(url) && !this.#trusted.has(normalHost(req.headers.host) ?? '')) {
+        res.writeHead(403, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'close',
+        })
+        res.end(forbiddenBody)
+        return
+      }
       const body = await readBody(req)
-      const response = await this.#handle(toRequest(req, body, aborter.signal))
+      const response = await this.#handle(toRequest(req, url, body, aborter.signal))
       if (response.type === 'error') {
         req.socket.destroy()
         return

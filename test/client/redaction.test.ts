@@ -155,3 +155,16 @@ describe('secrets never leak', () => {
     expect(JSON.stringify(client)).not.toContain(SECRET)
   })
 })
+
+describe('redactText', () => {
+  it('redacts secret parameters whatever their case, and known secret values anywhere', async () => {
+    const { redactText } = await import('../../src/client/redact.js')
+    const text = redactText(
+      'GET /x?SECRET=s1&Code=c1&component_verify_ticket=t1&lang=zh_CN and again s3cr3tvalue',
+      ['s3cr3tvalue'],
+    )
+    expect(text).toBe(
+      'GET /x?SECRET=[REDACTED]&Code=[REDACTED]&component_verify_ticket=[REDACTED]&lang=zh_CN and again [REDACTED]',
+    )
+  })
+})

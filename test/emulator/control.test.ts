@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { defaultComponent as comp, createEmulator } from '../../src/emulator/index.js'
+import {
+  defaultComponent as comp,
+  createEmulator,
+  EmulatorConfigError,
+} from '../../src/emulator/index.js'
 import {
   authorizeUrl,
   call,
@@ -168,6 +172,64 @@ describe('control API (/__emulator/)', () => {
     expect(
       (await controlPost(emu, 'apps', { appId: 'wx3', secret: 's', kind: 'robot' })).body.error,
     ).toMatch(/kind/)
+  })
+
+  it('caps queued faults at 10,000: EmulatorConfigError in JS, 400 over HTTP', async () => {
+    const emu = createEmulator()
+    for (let i = 0; i < 10_000; i++) emu.fail('sns/auth', { errcode: 40001 })
+    expect(() => emu.fail('sns/auth', { errcode: 40001 })).toThrow(EmulatorConfigError)
+    expect(() => emu.fail('sns/auth', { errcode: 40001 })).toThrow(/too many queued faults/)
+    const res = await controlPost(emu, 'faults', { endpoint: 'sns/auth', errcode: 40001 })
+    expect(res.status).toBe(400)
+    expect(res.body.error).toMatch(/10000 max/)
+    // One queued fault with a large `times` is fine; using faults up frees room.
+    await call(emu, '/sns/auth')
+    expect(
+      (await controlPost(emu, 'faults', { endpoint: 'sns/auth', errcode: 1, times: 1e6 })).status,
+    ).toBe(200)
+    emu.reset()
+    expect((await controlPost(emu, 'faults', { endpoint: 'sns/auth', errcode: 1 })).status).toBe(
+      200,
+    )
+  })
+
+  it('caps apps and users at 10,000 each; replacing one still works', async () => {
+    const emu = createEmulator()
+    const apps = emu.apps.length
+    const users = emu.users.length
+    for (let i = apps; i < 10_000; i++)
+      emu.addApp({ appId: `wxcap${i}`, secret: 's', kind: 'official' })
+    for (let i = users; i < 10_000; i++) emu.addUser({ id: `cap${i}`, nickname: 'x' })
+    expect(emu.apps).toHaveLength(10_000)
+    expect(emu.users).toHaveLength(10_000)
+    expect(() => emu.addApp({ appId: 'wxonemore', secret: 's', kind: 'official' })).toThrow(
+      /too many apps/,
+    )
+    expect(() => emu.addUser({ id: 'onemore', nickname: 'x' })).toThrow(EmulatorConfigError)
+    const app = await controlPost(emu, 'apps', {
+      appId: 'wxonemore',
+      secret: 's',
+      kind: 'official',
+    })
+    expect(app).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/too many apps/) },
+    })
+    const user = await controlPost(emu, 'users', { id: 'onemore', nickname: 'x' })
+    expect(user).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/too many users/) },
+    })
+    // Replacing by appId / id does not grow anything.
+    expect(
+      (await controlPost(emu, 'apps', { appId: `wxcap${apps}`, secret: 't', kind: 'website' }))
+        .status,
+    ).toBe(201)
+    expect((await controlPost(emu, 'users', { id: `cap${users}`, nickname: 'y' })).status).toBe(201)
+    expect(emu.apps).toHaveLength(10_000)
+    emu.reset()
+    expect(emu.apps).toHaveLength(apps)
+    expect(emu.users).toHaveLength(users)
   })
 
   it('POST revoke {user, appId?}', async () => {

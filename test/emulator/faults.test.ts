@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { createEmulator } from '../../src/emulator/index.js'
-import { API, authorizeUrl, call, exchange, login, oa, openInWeChat } from './helpers.js'
+import {
+  API,
+  authorizeUrl,
+  call,
+  exchange,
+  login,
+  oa,
+  openInWeChat,
+  startTimer,
+} from './helpers.js'
 
 function exchangeUrl(code: string) {
   return `${API}/sns/oauth2/access_token?appid=${oa.appId}&secret=${oa.secret}&code=${code}&grant_type=authorization_code`
@@ -58,10 +67,11 @@ describe('fault injection', () => {
   it('delay waits, then answers normally', async () => {
     const emu = createEmulator()
     emu.fail('sns/auth', { delay: 120 })
-    const started = performance.now()
-    const res = await call(emu, '/sns/auth', { access_token: 'a', openid: 'b' })
-    expect(performance.now() - started).toBeGreaterThanOrEqual(100)
-    expect(res.body.errcode).toBe(40014)
+    // Started before the request, so it fires before the emulator's 120 ms wait ends.
+    const timer = startTimer(100)
+    const pending = call(emu, '/sns/auth', { access_token: 'a', openid: 'b' })
+    expect(await timer.settledFirst(pending)).toBe(false)
+    expect((await pending).body.errcode).toBe(40014)
   })
 
   it('fetch honours the signal: abort during an injected delay rejects with signal.reason', async () => {
@@ -70,11 +80,13 @@ describe('fault injection', () => {
     const controller = new AbortController()
     const reason = new Error('caller gave up')
     setTimeout(() => controller.abort(reason), 30)
-    const started = performance.now()
-    await expect(
-      emu.fetch(`${API}/sns/auth?access_token=a&openid=b`, { signal: controller.signal }),
-    ).rejects.toBe(reason)
-    expect(performance.now() - started).toBeLessThan(1_000)
+    // Fires before the 5 s delay could end: the rejection must come from the abort, not after it.
+    const timer = startTimer(2_500)
+    const pending = emu.fetch(`${API}/sns/auth?access_token=a&openid=b`, {
+      signal: controller.signal,
+    })
+    expect(await timer.settledFirst(pending)).toBe(true)
+    await expect(pending).rejects.toBe(reason)
   })
 
   it('fetch rejects at once with an already aborted signal, and with AbortSignal.timeout', async () => {

@@ -154,3 +154,33 @@ export async function controlPost(emu: Emulator, name: string, body: unknown) {
 
 /** The rid suffix format: hex unix seconds, then two groups of 8 hex. */
 export const ridRe = /, rid: ([0-9a-f]{8})-[0-9a-f]{8}-[0-9a-f]{8}$/
+
+/**
+ * A timer started now, to check the order of events instead of measuring time: `settledFirst(p)`
+ * (call it at once) resolves true if `p` settles before the timer fires, false otherwise. Node
+ * fires timers in expiry order and runs promise callbacks between them, so against anything gated
+ * by a timer started later with a longer delay (an injected `delay`) the answer does not depend on
+ * how loaded the machine is.
+ */
+export function startTimer(ms: number): {
+  settledFirst(promise: Promise<unknown>): Promise<boolean>
+} {
+  let fired = false
+  let onFire = () => {}
+  const timer = setTimeout(() => {
+    fired = true
+    onFire()
+  }, ms)
+  return {
+    settledFirst: (promise) =>
+      new Promise((resolve) => {
+        if (fired) throw new Error('startTimer: the timer fired before settledFirst was called')
+        onFire = () => resolve(false)
+        const settled = () => {
+          clearTimeout(timer)
+          resolve(true)
+        }
+        promise.then(settled, settled)
+      }),
+  }
+}

@@ -76,6 +76,21 @@ describe('request log redaction', () => {
     expect(places[0]?.[1]).toContain('[REDACTED]')
   })
 
+  it('redacts secret parameters however the name is spelled, and known secrets under any name', async () => {
+    const emu = createEmulator({ apps: [...defaultApps, canaryApp] })
+    await call(
+      emu,
+      '/sns/auth',
+      `%73ecret=encodedname1&Access_Token=oddcase22&js%5Fcode=encoded33&keep=visible&x=${CANARY_SECRET}`,
+    )
+    const logged = emu.requests.at(-1)?.url ?? ''
+    for (const leak of ['encodedname1', 'oddcase22', 'encoded33', CANARY_SECRET])
+      expect(logged).not.toContain(leak)
+    expect(logged).toBe(
+      '/sns/auth?%73ecret=[REDACTED]&Access_Token=[REDACTED]&js%5Fcode=[REDACTED]&keep=visible&x=[REDACTED]',
+    )
+  })
+
   it('keeps only the last 500 requests', async () => {
     const emu = createEmulator()
     for (let i = 0; i < 520; i++)

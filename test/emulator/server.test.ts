@@ -1,10 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Agent, get } from 'node:http'
+import type { Socket } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   defaultComponent as comp,
   createEmulator,
   type Emulator,
 } from '../../src/emulator/index.js'
-import { authorizeUrl, oa, queryOf, requestIdOf, web, wechatUA } from './helpers.js'
+import { authorizeUrl, oa, queryOf, requestIdOf, startTimer, web, wechatUA } from './helpers.js'
 
 let emu: Emulator
 let base: string
@@ -120,9 +122,11 @@ describe('over a real socket (node:http)', () => {
 
   it('delay holds the answer, and a client that gives up is handled', async () => {
     emu.fail('sns/auth', { delay: 100 })
-    const started = performance.now()
-    await fetch(`${base}/sns/auth`)
-    expect(performance.now() - started).toBeGreaterThanOrEqual(90)
+    // Started before the server's 100 ms wait, so it fires first: no answer can have arrived.
+    const timer = startTimer(90)
+    const pending = fetch(`${base}/sns/auth`)
+    expect(await timer.settledFirst(pending)).toBe(false)
+    expect((await pending).status).toBe(200)
     emu.fail('sns/auth', { delay: 10_000 })
     await expect(
       fetch(`${base}/sns/auth`, { signal: AbortSignal.timeout(50) }),
@@ -152,10 +156,26 @@ describe('over a real socket (node:http)', () => {
 
   it('listen twice fails; close() with idle keep-alive sockets does not hang; listen again works', async () => {
     await expect(emu.listen({ port: 0 })).rejects.toThrow(/already listening/)
-    await fetch(`${base}/sns/auth`, { headers: { connection: 'keep-alive' } })
-    const started = performance.now()
-    await emu.close()
-    expect(performance.now() - started).toBeLessThan(900)
+    // An idle keep-alive connection (node:http's client, so no fetch internals see fake timers).
+    const agent = new Agent({ keepAlive: true })
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const req = get(`${base}/sns/auth`, { agent }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(req.socket as Socket))
+      })
+      req.on('error', reject)
+    })
+    const socketClosed = new Promise((resolve) => socket.once('close', resolve))
+    // close() forces busy connections shut by a 1 s timer. With setTimeout frozen that timer never
+    // fires, so close() can only finish by closing the idle connection itself.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      await emu.close()
+    } finally {
+      vi.useRealTimers()
+    }
+    await socketClosed
+    agent.destroy()
     expect(emu.url).toBeUndefined()
     base = (await emu.listen({ port: 0 })).url
     expect((await fetch(`${base}/sns/auth`)).status).toBe(200)

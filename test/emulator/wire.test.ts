@@ -103,6 +103,37 @@ describe('parameters (§3.1, O15)', () => {
     expect(res.body.errcode).toBe(43001)
   })
 
+  it('answers HEAD with 43001 without processing anything: the code stays usable', async () => {
+    const emu = createEmulator()
+    const code = emu.issueCode({ appId: oa.appId, user: 'zhangsan' })
+    const q = new URLSearchParams({
+      appid: oa.appId,
+      secret: oa.secret,
+      code,
+      grant_type: 'authorization_code',
+    })
+    const res = await emu.fetch(`${API}/sns/oauth2/access_token?${q}`, { method: 'HEAD' })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('logicret')).toBe('43001')
+    expect(await res.text()).toBe('')
+    expect(emu.requests.at(-1)).toMatchObject({ method: 'HEAD', errcode: 43001 })
+    expect((await exchange(emu, code)).body).toHaveProperty('access_token')
+  })
+
+  it.each([
+    '/sns/oauth2/access_token',
+    '/sns/oauth2/refresh_token',
+    '/sns/auth',
+    '/sns/userinfo',
+    '/sns/oauth2/component/access_token',
+    '/sns/oauth2/component/refresh_token',
+    '/sns/jscode2session',
+  ])('answers HEAD %s with 43001', async (path) => {
+    const emu = createEmulator()
+    const res = await emu.fetch(`${API}${path}`, { method: 'HEAD' })
+    expect(res.headers.get('logicret')).toBe('43001')
+  })
+
   it.each([
     [{ secret: oa.secret, code: 'c', grant_type: 'authorization_code' }, 41002],
     [{ appid: oa.appId, code: 'c', grant_type: 'authorization_code' }, 41004],

@@ -1,6 +1,6 @@
 /** WeChat's JSON wire conventions: query-only parameters, `{errcode, errmsg}` errors with HTTP 200. */
 import type { Ctx } from '../context.js'
-import { errmsgFor } from '../errors.js'
+import { errmsgFor } from '../errmsgs.js'
 import type { Reply } from '../reply.js'
 
 /** Thrown inside an API handler to answer a WeChat error. */
@@ -76,10 +76,14 @@ export function wxError(ctx: Ctx, errcode: number, errmsg?: string, status = 200
   }
 }
 
-/** Allowed methods: WeChat's GET endpoints also take POST (parameters still from the query). */
+/**
+ * Allowed methods: WeChat documents GET; its GET endpoints also take POST (parameters still from
+ * the query). Anything else, HEAD included, is 43001 before any processing: a HEAD must not
+ * redeem a code. Call it first in every JSON handler.
+ */
 export function checkMethod(request: Request, allowed: 'GET' | 'POST'): void {
   const m = request.method
-  if (allowed === 'GET' && m !== 'GET' && m !== 'POST' && m !== 'HEAD') throw new ApiError(43001)
+  if (allowed === 'GET' && m !== 'GET' && m !== 'POST') throw new ApiError(43001)
   if (allowed === 'POST' && m !== 'POST') throw new ApiError(43002)
 }
 

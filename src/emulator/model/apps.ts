@@ -19,6 +19,11 @@ export class Apps {
     this.#apps.set(app.appId, app)
   }
 
+  /** How many are registered. */
+  get size(): number {
+    return this.#apps.size
+  }
+
   list(): AppConfig[] {
     return [...this.#apps.values()]
   }

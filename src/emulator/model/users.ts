@@ -18,6 +18,11 @@ export class Users {
     this.#users.set(user.id, user)
   }
 
+  /** How many are registered. */
+  get size(): number {
+    return this.#users.size
+  }
+
   list(): UserConfig[] {
     return [...this.#users.values()]
   }
