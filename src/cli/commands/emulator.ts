@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { createEmulator, EmulatorConfigError, type EmulatorOptions } from '../../emulator/index.js'
+import { maskSecret } from '../../emulator/mask-secret.js'
 import { line, type Output, style, UsageError } from '../output.js'
 
 export const emulatorHelp = `Usage: wxauth emulator [--port 8900] [--host 127.0.0.1] [--config file.json]
@@ -127,8 +128,4 @@ async function readConfig(path: string): Promise<EmulatorOptions> {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.')
-}
-
-function maskSecret(secret: string): string {
-  return `${'*'.repeat(8)}${secret.slice(-4)}`
 }
