@@ -1,0 +1,103 @@
+/**
+ * What a newcomer does after `npx wxauth emulator`: opens the home page in a browser and completes
+ * a consent login and a QR login by hand, clicking through the emulator's own pages.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEmulator, type Emulator } from '../../src/emulator/index.js'
+import { browserAvailable, launchBrowser, screenshot } from '../helpers/browser.js'
+
+const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
+
+describe.runIf(browserAvailable())('the emulator by hand, in Chromium', () => {
+  let emu: Emulator
+  let url: string
+  let browser: Browser
+
+  beforeAll(async () => {
+    emu = createEmulator()
+    ;({ url } = await emu.listen({ port: 0 }))
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await emu?.close()
+  })
+
+  it('a consent login from a desktop browser: notice, continue, pick a user, allow', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
+    await page.goto(url)
+    await screenshot(page, 'emulator-home')
+    await page.getByRole('link', { name: /snsapi_userinfo/ }).click()
+
+    await expect.poll(() => page.textContent('body')).toContain('请在微信客户端打开链接')
+    await screenshot(page, 'emulator-open-in-wechat')
+    await page.locator('a.btn').first().click()
+
+    await expect.poll(() => page.textContent('body')).toContain('获得你的公开信息')
+    await page.getByText('李四').click()
+    await screenshot(page, 'emulator-consent')
+    await page.getByRole('button', { name: '允许' }).click()
+
+    await expect.poll(() => page.textContent('body')).toContain('登录成功')
+    const body = (await page.textContent('body')) ?? ''
+    expect(body).toContain('李四')
+    expect(body).toContain(emu.openid(emu.apps[0]?.appId ?? '', 'lisi'))
+    await screenshot(page, 'emulator-demo-callback-consent')
+    await page.close()
+  })
+
+  it('inside WeChat (by user agent) the consent page comes at once, and Deny is a refusal', async () => {
+    const context = await browser.newContext({
+      userAgent: WECHAT_UA,
+      viewport: { width: 390, height: 844 },
+    })
+    const page = await context.newPage()
+    await page.goto(url)
+    await page.getByRole('link', { name: /snsapi_userinfo/ }).click()
+    await expect.poll(() => page.textContent('body')).toContain('获得你的公开信息')
+    await page.getByRole('button', { name: '拒绝' }).click()
+    await expect.poll(() => page.textContent('body')).toContain('登录未完成')
+    expect(new URL(page.url()).searchParams.has('code')).toBe(false)
+    await screenshot(page, 'emulator-demo-callback-refused')
+    await context.close()
+  })
+
+  it('a desktop QR login: the QR page, one click on simulate scan, and the page moves on by itself', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
+    await page.goto(url)
+    await page.getByRole('link', { name: /snsapi_login/ }).click()
+    await expect.poll(() => page.locator('svg').count()).toBeGreaterThan(0)
+    await screenshot(page, 'emulator-qrconnect')
+    await page.getByRole('button', { name: '模拟扫码' }).click()
+
+    await expect.poll(() => page.textContent('body'), { timeout: 10_000 }).toContain('登录成功')
+    expect(await page.textContent('body')).toContain('snsapi_login')
+    await screenshot(page, 'emulator-demo-callback-qr')
+    await page.close()
+  })
+
+  it('a QR login confirmed on the "phone" page in a second tab: the desktop page follows by polling', async () => {
+    const desktop = await browser.newPage()
+    await desktop.goto(url)
+    await desktop.getByRole('link', { name: /snsapi_login/ }).click()
+    const confirmUrl = await desktop.locator('a[href*="/confirm"]').first().getAttribute('href')
+    expect(confirmUrl).toBeTruthy()
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    await phone.goto(confirmUrl ?? '')
+    await expect
+      .poll(() => desktop.locator('[data-state="scanned"]').isVisible(), { timeout: 10_000 })
+      .toBe(true)
+    await screenshot(desktop, 'emulator-qrconnect-scanned')
+    await phone.getByText('王五').click()
+    await screenshot(phone, 'emulator-qr-confirm')
+    await phone.getByRole('button', { name: '允许' }).click()
+
+    await expect.poll(() => desktop.textContent('body'), { timeout: 10_000 }).toContain('登录成功')
+    expect(await desktop.textContent('body')).toContain('王五')
+    await desktop.close()
+    await phone.close()
+  })
+})
