@@ -1,0 +1,56 @@
+// Operations per second of the memory store beside a bare Map doing the same work.
+// Run after `npm run build`: node bench/stores-memory.mjs
+import { memoryStore } from '../dist/index.js'
+
+const COUNT = 200_000
+const ROUNDS = 5
+
+async function measure(fn) {
+  const started = performance.now()
+  for (let i = 0; i < COUNT; i++) await fn(i)
+  return COUNT / ((performance.now() - started) / 1000)
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+const store = memoryStore({ maxEntries: COUNT * 2 })
+const map = new Map()
+const raw = {
+  set: async (k, v, ttl) => void map.set(k, { v, e: Date.now() + ttl }),
+  get: async (k) => map.get(k)?.v,
+  consume: async (k) => {
+    const e = map.get(k)
+    map.delete(k)
+    return e?.v
+  },
+}
+
+const ops = {
+  set: [(i) => store.set(`k${i}`, 'value', 60_000), (i) => raw.set(`k${i}`, 'value', 60_000)],
+  get: [(i) => store.get(`k${i}`), (i) => raw.get(`k${i}`)],
+  consume: [(i) => store.consume(`k${i}`), (i) => raw.consume(`k${i}`)],
+}
+
+console.log(`memory store vs Map, ${COUNT} ops x ${ROUNDS} rounds (median ops/s)`)
+console.log('op        store       raw     ratio')
+for (const [name, [ours, theirs]] of Object.entries(ops)) {
+  const a = []
+  const b = []
+  for (let r = 0; r < ROUNDS; r++) {
+    if (name === 'get' || name === 'consume') {
+      for (let i = 0; i < COUNT; i++) {
+        await store.set(`k${i}`, 'value', 60_000)
+        await raw.set(`k${i}`, 'value', 60_000)
+      }
+    }
+    a.push(await measure(ours))
+    b.push(await measure(theirs))
+  }
+  const [s, m] = [median(a), median(b)]
+  console.log(
+    `${name.padEnd(8)} ${Math.round(s).toString().padStart(9)} ${Math.round(m).toString().padStart(9)}   ${(s / m).toFixed(2)}x`,
+  )
+}

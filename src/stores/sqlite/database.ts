@@ -1,0 +1,106 @@
+import { closeSync, openSync } from 'node:fs'
+import { STORE_UNAVAILABLE, StoreError } from '../errors.js'
+import { type Database, loadLibsql, type Statement, sqliteFailure } from './driver.js'
+
+/** The prepared statements of one store, each a single atomic SQLite statement. @internal */
+export interface Statements {
+  /** `[key, value, expiresAt]` */
+  set: Statement
+  /** `[key, now]` → `{ value }` */
+  get: Statement
+  /** `[key, now]` → `{ value }`, deleting the row in the same statement */
+  consume: Statement
+  /** `[key]` */
+  delete: Statement
+  /** `[key, token, expiresAt, now]`; one change when taken */
+  lock: Statement
+  /** `[key, token, now]`; one change when released */
+  release: Statement
+  /** `[now]`: deletes up to {@link SWEEP_BATCH} expired rows */
+  sweep: Statement
+}
+
+/** An open database with the store's table and statements. @internal */
+export interface Connection {
+  statements: Statements
+  close(): void
+}
+
+/**
+ * Every `SWEEP_EVERY` writes, up to `SWEEP_BATCH` expired rows are deleted: more than one per
+ * write on average, so expired rows cannot pile up, at a fraction of a statement per write.
+ * @internal
+ */
+export const SWEEP_EVERY = 8
+/** @internal */
+export const SWEEP_BATCH = 32
+
+/**
+ * Opens (creating if need be) the database at `path` for the store: WAL, `busy_timeout`,
+ * `synchronous=NORMAL`, the table and its expiry index, and the statements prepared once.
+ * @internal
+ */
+export function openDatabase(path: string, table: string, timeout: number): Connection {
+  const Database = loadLibsql()
+  if (path !== ':memory:') createPrivateFile(path)
+  let db: Database
+  try {
+    db = new Database(path)
+  } catch (cause) {
+    throw sqliteFailure('open', cause)
+  }
+  try {
+    // First, so that switching to WAL and creating the table wait for other processes.
+    db.exec(`PRAGMA busy_timeout = ${timeout}`)
+    // WAL lets readers run beside a writer; with it, NORMAL loses no committed write when the
+    // process crashes (only, at worst, the last ones when the machine loses power).
+    db.exec('PRAGMA journal_mode = WAL')
+    db.exec('PRAGMA synchronous = NORMAL')
+    const t = `"${table}"`
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${t} (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
+    )
+    db.exec(`CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON ${t} (expires_at)`)
+    return { statements: prepare(db, t), close: () => db.close() }
+  } catch (cause) {
+    db.close()
+    throw sqliteFailure('open', cause)
+  }
+}
+
+function prepare(db: Database, t: string): Statements {
+  const upsert = `INSERT INTO ${t} (key, value, expires_at) VALUES (?, ?, ?)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`
+  return {
+    set: db.prepare(upsert),
+    get: db.prepare(`SELECT value FROM ${t} WHERE key = ? AND expires_at > ?`),
+    consume: db.prepare(`DELETE FROM ${t} WHERE key = ? AND expires_at > ? RETURNING value`),
+    delete: db.prepare(`DELETE FROM ${t} WHERE key = ?`),
+    // Takes the row only when absent or expired: the WHERE of an upsert's update, atomically.
+    lock: db.prepare(`${upsert} WHERE ${t}.expires_at <= ?`),
+    release: db.prepare(`DELETE FROM ${t} WHERE key = ? AND value = ? AND expires_at > ?`),
+    sweep: db.prepare(
+      `DELETE FROM ${t} WHERE rowid IN
+        (SELECT rowid FROM ${t} WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`,
+    ),
+  }
+}
+
+// SQLite creates files with mode 0644; created first, the database (which may hold sealed tokens)
+// is its owner's alone, and SQLite gives the -wal and -shm files the database file's mode.
+// An existing file keeps its mode.
+function createPrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'a', 0o600))
+  } catch (cause) {
+    throw new StoreError(`SQLite store cannot create or open the database file ${path}`, {
+      code: STORE_UNAVAILABLE,
+      operation: 'open',
+      cause,
+    })
+  }
+}

@@ -1,0 +1,154 @@
+import { invalidArgument } from '../../client/errors.js'
+import { checkKey, checkTtl, checkValue } from '../arguments.js'
+import { STORE_UNAVAILABLE, StoreError } from '../errors.js'
+import type { Lock, Store } from '../store.js'
+import { openDatabase, SWEEP_EVERY } from './database.js'
+import { sqliteFailure } from './driver.js'
+import { fromSql, toSql } from './text.js'
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file, created with mode 0600 when absent; `':memory:'` for a private one. */
+  path: string
+  /** Namespace of every key the store writes. Default `'wxauth:'`. */
+  prefix?: string
+  /** The table, created when absent: letters, digits and `_`. Default `'wxauth_store'`. */
+  table?: string
+  /** Longest wait for another process's write to finish, in ms (`busy_timeout`). Default `500`. */
+  timeout?: number
+  /** The clock, in ms since the epoch. Default `Date.now`; tests pass their own. */
+  now?: () => number
+}
+
+/** A {@link Store} in a SQLite file, with extras. */
+export interface SqliteStore extends Store {
+  /** The namespace of every key the store writes. */
+  readonly prefix: string
+  /** Closes the database; the store rejects every operation afterwards. Closing twice is fine. */
+  close(): Promise<void>
+}
+
+// Lock names get a character no key of wxauth contains, so they never collide with stored keys.
+const LOCK = '\u0000lock:'
+const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+/**
+ * A {@link Store} in a SQLite database file, for an app on one machine that keeps its logins and
+ * sessions across restarts. Several processes may share the file: `consume` and `lock` are single
+ * atomic statements across all of them. Expired rows are deleted in small batches as writes go on,
+ * so a flood of logins that never come back does not grow the file. Needs the `libsql` package.
+ *
+ * @throws {@link StoreError} `STORE_UNAVAILABLE` when libsql is missing or the file cannot be
+ * opened; operations reject with `STORE_TIMEOUT` when another process holds the database longer
+ * than `timeout`.
+ *
+ * @example
+ * const store = sqliteStore({ path: '/var/lib/myapp/wxauth.db' })
+ */
+export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArgument('sqliteStore() needs an options object with a path')
+  }
+  const {
+    path,
+    prefix = 'wxauth:',
+    table = 'wxauth_store',
+    timeout = 500,
+    now = Date.now,
+  } = options
+  if (typeof path !== 'string' || path === '') {
+    throw invalidArgument('path must be a file path or ":memory:"')
+  }
+  if (typeof prefix !== 'string' || prefix === '') {
+    throw invalidArgument('prefix must be a non-empty string')
+  }
+  if (typeof table !== 'string' || !TABLE.test(table)) {
+    throw invalidArgument('table must be 1 to 63 letters, digits or _, not starting with a digit')
+  }
+  if (!Number.isInteger(timeout) || timeout < 0 || timeout > 2_147_483_647) {
+    throw invalidArgument('timeout must be a whole number of milliseconds')
+  }
+  if (typeof now !== 'function') throw invalidArgument('now must be a function returning ms')
+
+  const connection = openDatabase(path, table, timeout)
+  const sql = connection.statements
+  let closed = false
+  let writes = 0
+
+  function sweep(at: number): void {
+    if (++writes % SWEEP_EVERY === 0) sql.sweep.run([at])
+  }
+
+  function run<T>(operation: string, work: () => T): T {
+    if (closed) {
+      throw new StoreError(`SQLite store ${operation} after close()`, {
+        code: STORE_UNAVAILABLE,
+        operation,
+      })
+    }
+    try {
+      return work()
+    } catch (cause) {
+      throw sqliteFailure(operation, cause)
+    }
+  }
+
+  // The values and the locks of this store: its prefix, then the lock marker for locks.
+  const keyOf = (key: string) => toSql(prefix + checkKey(key))
+  const lockOf = (key: string) => toSql(prefix + LOCK + checkKey(key))
+
+  function lock(key: Buffer | string, token: string, expiresAt: number): Lock {
+    return {
+      token,
+      expiresAt,
+      release: async () => run('release', () => sql.release.run([key, token, now()]).changes === 1),
+    }
+  }
+
+  return {
+    prefix,
+    async set(key, value, ttl) {
+      const name = keyOf(key)
+      const data = toSql(checkValue(value))
+      const lifetime = checkTtl(ttl)
+      run('set', () => {
+        const at = now()
+        sweep(at)
+        sql.set.run([name, data, at + lifetime])
+      })
+    },
+    async get(key) {
+      const name = keyOf(key)
+      return run('get', () => rowValue(sql.get.get([name, now()])))
+    },
+    async consume(key) {
+      const name = keyOf(key)
+      return run('consume', () => rowValue(sql.consume.get([name, now()])))
+    },
+    async delete(key) {
+      const name = keyOf(key)
+      run('delete', () => sql.delete.run([name]))
+    },
+    async lock(key, ttl) {
+      const name = lockOf(key)
+      const lifetime = checkTtl(ttl)
+      const token = crypto.randomUUID()
+      return run('lock', () => {
+        const at = now()
+        sweep(at)
+        const expiresAt = at + lifetime
+        const taken = sql.lock.run([name, token, expiresAt, at]).changes === 1
+        return taken ? lock(name, token, expiresAt) : undefined
+      })
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      connection.close()
+    },
+  }
+}
+
+function rowValue(row: unknown): string | undefined {
+  return typeof row === 'object' && row !== null && 'value' in row ? fromSql(row.value) : undefined
+}
