@@ -14,6 +14,12 @@ export function checkKey(key: string): string {
   if (key.length > MAX_KEY_LENGTH) {
     throw invalidArgument(`store key must be at most ${MAX_KEY_LENGTH} characters`)
   }
+  // Stores keep lock names apart from keys with a control character, so keys may not contain one.
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    if (c < 0x20 || c === 0x7f)
+      throw invalidArgument('store key must not contain control characters')
+  }
   return key
 }
 

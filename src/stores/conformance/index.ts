@@ -283,6 +283,7 @@ export function runStoreConformance(
         ['an empty key', (s) => s.set('', 'v', 1_000)],
         ['a key that is too long', (s) => s.get('k'.repeat(MAX_KEY_LENGTH + 1))],
         ['a non-string key', (s) => s.get(42 as unknown as string)],
+        ['a key with a control character', (s) => s.set('k\u0000lock:x', 'v', 1_000)],
         ['a negative ttl', (s) => s.set('k', 'v', -1)],
         ['a zero ttl', (s) => s.set('k', 'v', 0)],
         ['a NaN ttl', (s) => s.set('k', 'v', Number.NaN)],

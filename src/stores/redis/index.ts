@@ -1,0 +1,9 @@
+/**
+ * wxauth/redis: a {@link Store} in Redis, over an ioredis or node-redis client the app provides.
+ *
+ * @module
+ */
+export { STORE_TIMEOUT, STORE_UNAVAILABLE, StoreError } from '../errors.js'
+export type { Lock, Store } from '../store.js'
+export type { IoRedisClient, NodeRedisClient, RedisClient } from './commands.js'
+export { type RedisStore, type RedisStoreOptions, redisStore } from './store.js'

@@ -1,0 +1,7 @@
+/** `GETDEL` for servers older than Redis 6.2. @internal */
+export const CONSUME =
+  "local v = redis.call('get', KEYS[1]) if v then redis.call('del', KEYS[1]) end return v"
+
+/** Deletes a lock only while it still holds the caller's token. @internal */
+export const RELEASE =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"

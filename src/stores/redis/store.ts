@@ -1,0 +1,184 @@
+import { invalidArgument } from '../../client/errors.js'
+import { checkKey, checkTtl, checkValue } from '../arguments.js'
+import type { Lock, Store } from '../store.js'
+import { adapt, type RedisClient, text } from './commands.js'
+import { runner } from './deadline.js'
+import { CONSUME, RELEASE } from './scripts.js'
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /** A connected ioredis or node-redis client; see {@link redisStore} for settings that fail fast. */
+  client: RedisClient
+  /** Namespace of every key the store writes. Default `'wxauth:'`. */
+  prefix?: string
+  /** Longest wait for one operation, in ms. Default `500`. */
+  timeout?: number
+  /** @internal `false` forces the Lua fallback of `consume`, as on Redis before 6.2. */
+  getdel?: boolean
+}
+
+/** A {@link Store} in Redis, with an extra for tests and maintenance. */
+export interface RedisStore extends Store {
+  /** The namespace of every key the store writes. */
+  readonly prefix: string
+  /**
+   * Deletes every key under the prefix, locks included, using `SCAN` (never `KEYS`), and resolves
+   * how many were deleted. Each command is bounded by the timeout; the whole sweep is not.
+   */
+  clear(): Promise<number>
+}
+
+// Lock names get a character no key of wxauth contains, so they never collide with stored keys.
+const LOCK = '\u0000lock:'
+const SCAN_COUNT = '500'
+
+/**
+ * A {@link Store} in Redis, for apps that run on several processes or machines. Takes a connected
+ * client of ioredis (v5+, `Redis` or `Cluster`) or node-redis (v4+) and never connects, closes or
+ * reconfigures it. Every command touches a single key, so the store works on Redis Cluster.
+ *
+ * Every operation settles within `timeout` ms: with its result, or with a {@link StoreError} whose
+ * code is `STORE_TIMEOUT` or `STORE_UNAVAILABLE`. The operation may still take effect after it
+ * failed; in particular a `consume` that failed may have deleted the value, so callers treat a
+ * failed `consume` as consumed (the login restarts) and never retry it.
+ *
+ * Configure the client to fail fast while Redis is down instead of queueing commands until it
+ * returns, and listen for its `error` events (node-redis otherwise crashes the process):
+ * - ioredis: `new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1 })`. A queued
+ *   command cannot be withdrawn: it runs after the reconnect, long after its operation failed.
+ * - node-redis: `createClient({ disableOfflineQueue: true, socket: { reconnectStrategy: (n) =>
+ *   Math.min(n * 50, 2000) } })`. With the offline queue on, the store withdraws its commands
+ *   that are still queued at the timeout.
+ *
+ * @example
+ * const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+ * const store = redisStore({ client })
+ */
+export function redisStore(options: RedisStoreOptions): RedisStore {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArgument('redisStore() needs an options object with a client')
+  }
+  const commands = adapt(options.client)
+  const prefix = options.prefix ?? 'wxauth:'
+  if (typeof prefix !== 'string' || prefix === '') {
+    throw invalidArgument('prefix must be a non-empty string')
+  }
+  const timeout = options.timeout ?? 500
+  if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2_147_483_647)) {
+    throw invalidArgument('timeout must be a positive number of milliseconds')
+  }
+  const run = runner(commands, timeout)
+  let getdel = options.getdel !== false
+
+  const consumeByScript = (key: string) => ['EVAL', CONSUME, '1', key]
+  const withoutGetdel = (key: string) => (error: unknown) => {
+    if (!(error instanceof Error && /unknown command.*getdel/i.test(error.message)))
+      return undefined
+    getdel = false
+    return consumeByScript(key)
+  }
+
+  function lock(name: string, token: string, expiresAt: number): Lock {
+    const release = ['EVAL', RELEASE, '1', name, token]
+    return { token, expiresAt, release: () => run('release', release, isOne) }
+  }
+
+  return {
+    prefix,
+    set(key, value, ttl) {
+      let args: string[]
+      try {
+        args = ['SET', prefix + checkKey(key), checkValue(value), 'PX', String(checkTtl(ttl))]
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return run('set', args, ignore)
+    },
+    get(key) {
+      let args: string[]
+      try {
+        args = ['GET', prefix + checkKey(key)]
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return run('get', args, text)
+    },
+    consume(key) {
+      let name: string
+      try {
+        name = prefix + checkKey(key)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return getdel
+        ? run('consume', ['GETDEL', name], text, withoutGetdel(name))
+        : run('consume', consumeByScript(name), text)
+    },
+    delete(key) {
+      let args: string[]
+      try {
+        args = ['DEL', prefix + checkKey(key)]
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return run('delete', args, ignore)
+    },
+    lock(key, ttl) {
+      let name: string
+      let lifetime: number
+      try {
+        name = prefix + LOCK + checkKey(key)
+        lifetime = checkTtl(ttl)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      const token = crypto.randomUUID()
+      const expiresAt = Date.now() + lifetime
+      return run('lock', ['SET', name, token, 'NX', 'PX', String(lifetime)], (reply) =>
+        reply === null || reply === undefined ? undefined : lock(name, token, expiresAt),
+      )
+    },
+    async clear() {
+      let deleted = 0
+      const { keyPrefix } = commands
+      const pattern = `${escapeGlob(keyPrefix + prefix)}*`
+      for (const shard of commands.shards()) {
+        const scan = shard === commands ? run : runner(shard, timeout)
+        let cursor = '0'
+        do {
+          const [next, keys] = await scan(
+            'clear',
+            ['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT],
+            scanReply,
+          )
+          cursor = next
+          const counts = await Promise.all(
+            keys.map((key) => run('clear', ['DEL', key.slice(keyPrefix.length)], Number)),
+          )
+          for (const count of counts) deleted += count
+        } while (cursor !== '0')
+      }
+      return deleted
+    },
+  }
+}
+
+function ignore(): undefined {
+  return undefined
+}
+
+function isOne(reply: unknown): boolean {
+  return Number(reply) === 1
+}
+
+/** `prefix` as a `SCAN MATCH` pattern that matches it literally. @internal */
+export function escapeGlob(prefix: string): string {
+  return prefix.replace(/[*?[\]\\]/g, '\\$&')
+}
+
+function scanReply(reply: unknown): [string, string[]] {
+  if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) {
+    throw new TypeError('unexpected SCAN reply')
+  }
+  return [text(reply[0]) ?? '0', reply[1].map((key: unknown) => text(key) ?? '')]
+}

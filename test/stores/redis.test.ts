@@ -1,0 +1,275 @@
+import { fileURLToPath } from 'node:url'
+import { inspect } from 'node:util'
+import { Redis } from 'ioredis'
+import { createClient } from 'redis'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runStoreConformance } from '../../src/stores/conformance/index.js'
+import {
+  type RedisClient,
+  redisStore,
+  STORE_TIMEOUT,
+  STORE_UNAVAILABLE,
+  StoreError,
+} from '../../src/stores/redis/index.js'
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const START = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
+// Every key of this run lives under RUN; the worker processes of the conformance suite read it too.
+const RUN = `wxauth-test:${crypto.randomUUID()}:`
+process.env.WXAUTH_REDIS_TEST_PREFIX = RUN
+
+const reachable = await ping()
+
+if (!reachable && process.env.CI === 'true') {
+  describe('redis store', () => {
+    it('needs a Redis server', () => {
+      throw new Error(`No Redis at ${url} (REDIS_URL); CI must provide one, e.g. ${START}`)
+    })
+  })
+} else if (!reachable) {
+  console.warn(`Skipping the Redis store tests: no Redis at ${url}. Start one with:\n  ${START}`)
+  describe.skip(`redis store (no Redis at ${url}; start one with: ${START})`, () => {
+    it('needs a Redis server', () => {})
+  })
+} else {
+  const clients = { ioredis: await ioredisClient(), 'node-redis': await nodeRedisClient() }
+  const admin = await ioredisClient()
+  const storeOn = (client: RedisClient, suffix: string, options: { timeout?: number } = {}) =>
+    redisStore({ client, prefix: RUN + suffix, ...options })
+
+  afterAll(async () => {
+    await redisStore({ client: admin, prefix: RUN }).clear()
+    await Promise.all([clients.ioredis.quit(), clients['node-redis'].close(), admin.quit()])
+  })
+
+  for (const [kind, client] of Object.entries(clients)) {
+    runStoreConformance(
+      `redis store (${kind})`,
+      {
+        create: ({ prefix }) => storeOn(client, prefix),
+        processes: {
+          module: fileURLToPath(new URL(`./workers/redis-${kind}.mjs`, import.meta.url)),
+        },
+      },
+      { describe, it },
+    )
+
+    describe(`redis store (${kind})`, () => {
+      it('consume falls back to a Lua script where GETDEL is missing, still atomically', async () => {
+        const store = redisStore({ client, prefix: `${RUN}${kind}:lua:`, getdel: false })
+        await store.set('a', 'one', 60_000)
+        expect(await store.consume('a')).toBe('one')
+        expect(await store.consume('a')).toBeUndefined()
+        await store.set('race', 'won', 60_000)
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.consume('race')))
+        expect(results.filter((r) => r !== undefined)).toEqual(['won'])
+      })
+
+      it('writes each key as prefix + key, with a TTL, and locks apart', async () => {
+        const store = storeOn(client, `${kind}:layout:`)
+        await store.set('tx:abc', 'v', 60_000)
+        const lock = await store.lock('tx:abc', 60_000)
+        expect(lock).toBeDefined()
+        expect(await admin.get(`${RUN}${kind}:layout:tx:abc`)).toBe('v')
+        const ttl = await admin.pttl(`${RUN}${kind}:layout:tx:abc`)
+        expect(ttl).toBeGreaterThan(59_000)
+        expect(ttl).toBeLessThanOrEqual(60_000)
+        expect(await admin.get(`${RUN}${kind}:layout:\u0000lock:tx:abc`)).toBe(lock?.token)
+      })
+
+      it('clear() deletes only its own prefix, taken literally, over several SCAN pages', async () => {
+        const mine = storeOn(client, `${kind}:p*?[ab]\\:`)
+        // Unescaped, the pattern of `mine` would also match this prefix.
+        const other = storeOn(client, `${kind}:pzzQa:`)
+        const keys = Array.from({ length: 1_200 }, (_, i) => `k${i}`)
+        await Promise.all(keys.map((k) => mine.set(k, 'v', 60_000)))
+        await mine.lock('held', 60_000)
+        await other.set('k1', 'kept', 60_000)
+        const otherLock = await other.lock('held', 60_000)
+        expect(await mine.clear()).toBe(1_201)
+        expect(await mine.get('k1')).toBeUndefined()
+        expect(await mine.lock('held', 60_000)).toBeDefined()
+        expect(await other.get('k1')).toBe('kept')
+        expect(await other.lock('held', 60_000)).toBeUndefined()
+        expect(await otherLock?.release()).toBe(true)
+      })
+
+      it('reports Redis errors as STORE_UNAVAILABLE without keys or values', async () => {
+        const store = storeOn(client, `${kind}:errors:`)
+        await admin.lpush(`${RUN}${kind}:errors:session:SECRET-ID`, 'SECRET-VALUE')
+        for (const call of [
+          () => store.get('session:SECRET-ID'),
+          () => store.consume('session:SECRET-ID'),
+        ]) {
+          const error = await call().catch((e: unknown) => e)
+          expect(error).toBeInstanceOf(StoreError)
+          expect(error).toMatchObject({ code: STORE_UNAVAILABLE })
+          expect((error as StoreError).message).toMatch(/WRONGTYPE/)
+          expect(inspect(error, { depth: 10, showHidden: true })).not.toMatch(/SECRET/)
+        }
+      })
+
+      it('bounds every call while the server is paused, then works again', async () => {
+        const timeout = 150
+        const store = storeOn(client, `${kind}:pause:`, { timeout })
+        await store.set('tx', 'pending', 60_000)
+        const unhandled: unknown[] = []
+        const onUnhandled = (reason: unknown) => unhandled.push(reason)
+        process.on('unhandledRejection', onUnhandled)
+        try {
+          await admin.call('CLIENT', 'PAUSE', '700', 'ALL')
+          const started = performance.now()
+          const outcomes = await Promise.allSettled([
+            store.get('tx'),
+            store.consume('tx'),
+            store.set('other', 'v', 60_000),
+            store.delete('other'),
+            store.lock('refresh', 60_000),
+          ])
+          const elapsed = performance.now() - started
+          for (const outcome of outcomes) {
+            expect(outcome.status).toBe('rejected')
+            const reason = (outcome as PromiseRejectedResult).reason
+            expect(reason).toBeInstanceOf(StoreError)
+            expect(reason).toMatchObject({ code: STORE_TIMEOUT })
+          }
+          expect(elapsed).toBeLessThan(timeout + 200)
+
+          await eventually(
+            async () => (await store.get('absent').catch(() => 'paused')) === undefined,
+          )
+          // The consume was sent before its timeout and ran once the pause ended: an ambiguous
+          // consume has to be treated as consumed.
+          expect(await store.get('tx')).toBeUndefined()
+          await store.set('after', 'works', 60_000)
+          expect(await store.consume('after')).toBe('works')
+          // Late replies to the timed-out calls have arrived by now; none may surface.
+          await new Promise((resolve) => setImmediate(resolve))
+          expect(unhandled).toEqual([])
+        } finally {
+          process.off('unhandledRejection', onUnhandled)
+        }
+      })
+    })
+  }
+
+  describe('redis store (ioredis specifics)', () => {
+    it('respects a client keyPrefix, clear() included', async () => {
+      const client = await ioredisClient({ keyPrefix: `${RUN}kp:` })
+      try {
+        const store = redisStore({ client, prefix: 'app:' })
+        await store.set('a', 'one', 60_000)
+        expect(await admin.get(`${RUN}kp:app:a`)).toBe('one')
+        expect(await store.consume('a')).toBe('one')
+        await store.set('b', 'two', 60_000)
+        const lock = await store.lock('b', 60_000)
+        expect(await lock?.release()).toBe(true)
+        expect(await store.clear()).toBe(1)
+        expect(await admin.exists(`${RUN}kp:app:b`)).toBe(0)
+      } finally {
+        await client.quit()
+      }
+    })
+
+    it('fails fast with STORE_UNAVAILABLE on a closed client', async () => {
+      const client = await ioredisClient()
+      await client.quit()
+      const store = redisStore({ client, timeout: 1_000 })
+      const started = performance.now()
+      await expect(store.get('k')).rejects.toMatchObject({
+        code: STORE_UNAVAILABLE,
+        operation: 'get',
+      })
+      expect(performance.now() - started).toBeLessThan(100)
+    })
+  })
+
+  describe('redis store (node-redis specifics)', () => {
+    it('fails fast with STORE_UNAVAILABLE on a closed client', async () => {
+      const client = await nodeRedisClient()
+      await client.close()
+      const store = redisStore({ client, timeout: 1_000 })
+      const started = performance.now()
+      await expect(store.lock('k', 1_000)).rejects.toMatchObject({
+        code: STORE_UNAVAILABLE,
+        operation: 'lock',
+      })
+      expect(performance.now() - started).toBeLessThan(100)
+    })
+  })
+
+  describe('redisStore() options', () => {
+    const invalid = (call: () => unknown) =>
+      expect(call).toThrow(
+        expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' }),
+      )
+
+    it('rejects a client of neither library, with a message that says what fits', () => {
+      invalid(() => redisStore({ client: {} as RedisClient }))
+      invalid(() => redisStore(undefined as never))
+      expect(() => redisStore({ client: { get: () => {} } as never })).toThrow(
+        /ioredis.*node-redis/,
+      )
+    })
+
+    it('rejects a node-redis cluster instead of misrouting its commands', () => {
+      const cluster = { sendCommand: async () => null, nodeClient: async () => null }
+      expect(() => redisStore({ client: cluster as never })).toThrow(/cluster/)
+    })
+
+    it('rejects an empty prefix and a bad timeout', () => {
+      invalid(() => redisStore({ client: admin, prefix: '' }))
+      invalid(() => redisStore({ client: admin, timeout: 0 }))
+      invalid(() => redisStore({ client: admin, timeout: Number.NaN }))
+    })
+
+    it("defaults the prefix to 'wxauth:'", () => {
+      expect(redisStore({ client: admin }).prefix).toBe('wxauth:')
+    })
+  })
+}
+
+async function ping(): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    return (await client.ping()) === 'PONG'
+  } catch {
+    return false
+  } finally {
+    client.disconnect()
+  }
+}
+
+async function ioredisClient(options: { keyPrefix?: string } = {}) {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    ...options,
+  })
+  client.on('error', () => {})
+  await client.connect()
+  return client
+}
+
+async function nodeRedisClient() {
+  const client = createClient({ url, disableOfflineQueue: true })
+  client.on('error', () => {})
+  await client.connect()
+  return client
+}
+
+async function eventually(check: () => Promise<boolean>, timeout = 3_000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
