@@ -35,6 +35,21 @@ describe.each(['README.md', 'README.zh-CN.md'])('%s', (file) => {
     }
   })
 
+  it('the Redis store example connects and stores', async () => {
+    const example = (await codeBlocks(file, 'ts')).find((block) => block.includes('redisStore({'))
+    expect(example).toBeDefined()
+    const dir = await mkdtemp(join(root, 'test', '.readme-'))
+    try {
+      const script = join(dir, 'example.mjs')
+      const check = `await store.set('readme', 'ok', 10_000)\nconsole.log(await store.consume('readme'))\nclient.disconnect()\n`
+      await writeFile(script, `${example}\n${check}`)
+      const { stdout } = await run(process.execPath, [script], { cwd: root })
+      expect(stdout.trim()).toBe('ok')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('the --config example is a valid emulator configuration', async () => {
     const { createEmulator } = await import('../../src/emulator/index.js')
     const config = (await codeBlocks(file, 'json')).find((block) => block.includes('"apps"'))

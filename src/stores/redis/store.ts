@@ -44,14 +44,16 @@ const SCAN_COUNT = '500'
  *
  * Configure the client to fail fast while Redis is down instead of queueing commands until it
  * returns, and listen for its `error` events (node-redis otherwise crashes the process):
- * - ioredis: `new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1 })`. A queued
- *   command cannot be withdrawn: it runs after the reconnect, long after its operation failed.
+ * - ioredis: `new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })`
+ *   and `await client.connect()` before serving (without the queue, calls fail until connected).
+ *   A queued command cannot be withdrawn: it runs after the reconnect, long after it failed.
  * - node-redis: `createClient({ disableOfflineQueue: true, socket: { reconnectStrategy: (n) =>
  *   Math.min(n * 50, 2000) } })`. With the offline queue on, the store withdraws its commands
  *   that are still queued at the timeout.
  *
  * @example
- * const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+ * const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
+ * await client.connect()
  * const store = redisStore({ client })
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
