@@ -4,4 +4,5 @@
  * @module
  */
 export * from './client/index.js'
+export * from './flow/index.js'
 export * from './stores/index.js'

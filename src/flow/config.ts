@@ -1,0 +1,146 @@
+import { checkAppId } from '../client/arguments.js'
+import { createClient, type WeChatClient } from '../client/client.js'
+import { invalidArgument } from '../client/errors.js'
+import { memoryStore } from '../stores/memory.js'
+import type { Store } from '../stores/store.js'
+import type { AppCredentials, FlowEvent, Identity, TokenSet, WxAuthConfig } from './types.js'
+
+/** Which WeChat login an app serves. @internal */
+export type AppKind = 'official' | 'website'
+
+/** A configured app and its client. @internal */
+export interface FlowApp {
+  kind: AppKind
+  appId: string
+  client: WeChatClient
+}
+
+/** Validated configuration with defaults applied. @internal */
+export interface ResolvedConfig {
+  apps: Partial<Record<AppKind, FlowApp>>
+  origin: string
+  basePath: string
+  callbackUrl: string
+  secrets: string[]
+  store: Store
+  scope: 'snsapi_base' | 'snsapi_userinfo'
+  sessionMaxAge: number
+  revocable: boolean
+  secure: boolean
+  cookiePrefix: string
+  defaultReturnTo: string
+  onLogin: ((identity: Identity, tokens: TokenSet) => unknown) | undefined
+  log: (event: FlowEvent) => void
+  now: () => number
+}
+
+const LOCALHOST = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** Checks a {@link WxAuthConfig} and applies defaults; errors name the option and the fix. @internal */
+export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
+  if (typeof config !== 'object' || config === null)
+    throw invalidArgument('config must be an object')
+  const origin = checkOrigin(config.baseUrl)
+  const basePath = checkBasePath(config.basePath ?? '/auth/wechat')
+  const clientOptions = {
+    ...(config.apiBaseUrl === undefined ? {} : { apiBaseUrl: config.apiBaseUrl }),
+    ...(config.openBaseUrl === undefined ? {} : { openBaseUrl: config.openBaseUrl }),
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+  }
+  const apps: Partial<Record<AppKind, FlowApp>> = {}
+  for (const kind of ['official', 'website'] as const) {
+    const credentials: AppCredentials | undefined = config.apps?.[kind]
+    if (credentials === undefined) continue
+    const appId = checkAppId(credentials.appId, `apps.${kind}.appId`)
+    if (typeof credentials.appSecret !== 'string' || credentials.appSecret.trim() === '') {
+      throw invalidArgument(`apps.${kind}.appSecret must be the app's AppSecret`)
+    }
+    apps[kind] = {
+      kind,
+      appId,
+      client: createClient({ appId, appSecret: credentials.appSecret, ...clientOptions }),
+    }
+  }
+  if (!apps.official && !apps.website) {
+    throw invalidArgument(
+      'apps must configure an official account (apps.official), a website app (apps.website), or both',
+    )
+  }
+  if (apps.official && apps.website && apps.official.appId === apps.website.appId) {
+    throw invalidArgument(
+      'apps.official and apps.website must be different apps: a website app cannot log users in inside WeChat (10016)',
+    )
+  }
+  const secrets = typeof config.secrets === 'string' ? [config.secrets] : config.secrets
+  if (!Array.isArray(secrets) || secrets.length === 0) {
+    throw invalidArgument(
+      'secrets must be a string of 32 characters or more, or a list of them (newest first)',
+    )
+  }
+  const scope = config.scope ?? 'snsapi_userinfo'
+  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') {
+    throw invalidArgument('scope must be "snsapi_base" or "snsapi_userinfo"')
+  }
+  const sessionMaxAge = config.session?.maxAge ?? 7 * 24 * 3600
+  if (!Number.isInteger(sessionMaxAge) || sessionMaxAge <= 0 || sessionMaxAge > 366 * 24 * 3600) {
+    throw invalidArgument('session.maxAge must be a whole number of seconds, at most a year')
+  }
+  const url = new URL(origin)
+  const secure =
+    config.cookies?.secure ?? !(url.protocol === 'http:' && LOCALHOST.has(url.hostname))
+  const cookiePrefix = config.cookies?.prefix ?? 'wxauth'
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(cookiePrefix)) {
+    throw invalidArgument('cookies.prefix must be 1 to 32 characters of [A-Za-z0-9_-]')
+  }
+  const defaultReturnTo = config.defaultReturnTo ?? '/'
+  if (!defaultReturnTo.startsWith('/') || defaultReturnTo.startsWith('//')) {
+    throw invalidArgument('defaultReturnTo must be a path on this site, such as "/"')
+  }
+  if (config.onLogin !== undefined && typeof config.onLogin !== 'function') {
+    throw invalidArgument('onLogin must be a function')
+  }
+  return {
+    apps,
+    origin,
+    basePath,
+    callbackUrl: `${origin}${basePath}/callback`,
+    secrets,
+    store: config.store ?? memoryStore(),
+    scope,
+    sessionMaxAge,
+    revocable: config.session?.revocable ?? false,
+    secure,
+    cookiePrefix,
+    defaultReturnTo,
+    onLogin: config.onLogin,
+    log: config.log ?? (() => {}),
+    now: config.now ?? Date.now,
+  }
+}
+
+function checkOrigin(baseUrl: string): string {
+  let url: URL
+  try {
+    url = new URL(baseUrl)
+  } catch {
+    throw invalidArgument(
+      'baseUrl must be the public origin of the app, such as "https://example.com"',
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw invalidArgument('baseUrl must be an http(s) origin, such as "https://example.com"')
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw invalidArgument(
+      'baseUrl must be an origin only (no path, query or credentials); put a path prefix in basePath',
+    )
+  }
+  return url.origin
+}
+
+function checkBasePath(basePath: string): string {
+  if (typeof basePath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) {
+    throw invalidArgument('basePath must be a path such as "/auth/wechat" (no trailing slash)')
+  }
+  return basePath
+}

@@ -1,0 +1,14 @@
+import type { Outcome } from './callback.js'
+import type { ResolvedConfig } from './config.js'
+import type { Sessions } from './session.js'
+import type { TokenKeeper } from './tokens.js'
+
+/** Everything the routes share. @internal */
+export interface FlowContext {
+  config: ResolvedConfig
+  sessions: Sessions
+  tokens: TokenKeeper
+  names: { session: string; binding: string }
+  /** Exchanges running in this process, by state, for duplicate callbacks to join. */
+  inflight: Map<string, { binding: string; outcome: Promise<Outcome> }>
+}

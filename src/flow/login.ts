@@ -1,0 +1,98 @@
+import { StoreError } from '../stores/errors.js'
+import type { FlowApp } from './config.js'
+import type { FlowContext } from './context.js'
+import { readCookies, setCookie } from './cookies.js'
+import { environmentOf } from './environment.js'
+import {
+  htmlResponse,
+  jsonResponse,
+  pageLang,
+  renderOpenInWeChat,
+  renderScanQr,
+  renderWeCom,
+  wantsJson,
+} from './pages/index.js'
+import { randomBase62, sha256 } from './random.js'
+import { problem } from './respond.js'
+import { resolveReturnTo } from './return-to.js'
+import { saveTransaction, TRANSACTION_TTL } from './transaction.js'
+
+const BINDING = /^[A-Za-z0-9]{43}$/
+
+/**
+ * GET login: picks the flow for where the user is (inside WeChat, a desktop browser, a phone
+ * browser, WeCom), records a transaction and sends the user to WeChat, or shows what to do.
+ * @internal
+ */
+export async function handleLogin(ctx: FlowContext, request: Request): Promise<Response> {
+  const { config } = ctx
+  const params = new URL(request.url).searchParams
+  const returnTo = resolveReturnTo(params.get('returnTo'), config.origin, config.defaultReturnTo)
+  const attempt = Math.min(Math.max(Number.parseInt(params.get('attempt') ?? '1', 10) || 1, 1), 3)
+  const loginUrl = `${config.origin}${config.basePath}/login?${new URLSearchParams({ returnTo })}`
+  const lang = pageLang(request)
+  const environment = environmentOf(request.headers.get('user-agent'))
+
+  let app: FlowApp | undefined
+  if (environment === 'wechat') {
+    app = config.apps.official
+  } else if (environment === 'desktop') {
+    app = config.apps.website
+    if (!app && config.apps.official)
+      return guidance(request, 'scan-qr', renderScanQr({ lang, loginUrl }), loginUrl)
+  } else if (environment === 'mobile') {
+    return guidance(request, 'open-in-wechat', renderOpenInWeChat({ lang, loginUrl }), loginUrl)
+  } else {
+    return guidance(request, 'open-in-wechat', renderWeCom({ lang, loginUrl }), loginUrl)
+  }
+  if (!app) return problem(request, 'not_configured')
+
+  const existing = readCookies(request)[ctx.names.binding]
+  const bindingValue = existing && BINDING.test(existing) ? existing : randomBase62()
+  const state = randomBase62()
+  const scope = app.kind === 'official' ? config.scope : 'snsapi_login'
+  try {
+    await saveTransaction(config.store, state, {
+      v: 1,
+      kind: app.kind,
+      appId: app.appId,
+      redirectUri: config.callbackUrl,
+      scope,
+      returnTo,
+      binding: await sha256(bindingValue),
+      attempt,
+      createdAt: config.now(),
+    })
+  } catch (error) {
+    // Never send a user to WeChat with a state that could not be stored: the callback would fail.
+    if (error instanceof StoreError) return problem(request, 'store_unavailable')
+    throw error
+  }
+  const location =
+    app.kind === 'official'
+      ? app.client.authorizeUrl({ redirectUri: config.callbackUrl, scope: config.scope, state })
+      : app.client.qrConnectUrl({
+          redirectUri: config.callbackUrl,
+          state,
+          lang: lang === 'en' ? 'en' : 'cn',
+        })
+  config.log({ type: 'login-start', appId: app.appId })
+  const headers = new Headers({
+    Location: location,
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+  })
+  headers.append(
+    'Set-Cookie',
+    setCookie(ctx.names.binding, bindingValue, {
+      maxAge: TRANSACTION_TTL / 1000,
+      path: '/',
+      secure: config.secure,
+    }),
+  )
+  return new Response(null, { status: 302, headers })
+}
+
+function guidance(request: Request, next: string, html: string, loginUrl: string): Response {
+  return wantsJson(request) ? jsonResponse({ next, loginUrl }, 200) : htmlResponse(html, 200)
+}
