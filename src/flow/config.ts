@@ -36,10 +36,33 @@ export interface ResolvedConfig {
 
 const LOCALHOST = new Set(['localhost', '127.0.0.1', '[::1]'])
 
+const OPTIONS = new Set([
+  'apps',
+  'baseUrl',
+  'basePath',
+  'secrets',
+  'store',
+  'scope',
+  'session',
+  'cookies',
+  'defaultReturnTo',
+  'apiBaseUrl',
+  'openBaseUrl',
+  'fetch',
+  'onLogin',
+  'log',
+  'now',
+])
+
 /** Checks a {@link WxAuthConfig} and applies defaults; errors name the option and the fix. @internal */
 export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
-  if (typeof config !== 'object' || config === null)
+  if (typeof config !== 'object' || config === null) {
     throw invalidArgument('config must be an object')
+  }
+  for (const key of Object.keys(config)) {
+    // There is deliberately no option to skip the state check, and a misspelt one must not pass.
+    if (!OPTIONS.has(key)) throw invalidArgument(`"${key}" is not an option of createWxAuth`)
+  }
   const origin = checkOrigin(config.baseUrl)
   const basePath = checkBasePath(config.basePath ?? '/auth/wechat')
   const clientOptions = {

@@ -1,0 +1,218 @@
+/**
+ * The rest of the security bar, item by item (reference/security.md): SEC-04, SEC-05 (expiry),
+ * SEC-06 (property), SEC-10 (in the flow), WX-02, WX-03, SESS-01, SESS-02, SESS-03.
+ */
+import fc from 'fast-check'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createEmulator, defaultOfficialAccount, type Emulator } from '../../src/emulator/index.js'
+import { createWxAuth, type WxAuth, type WxAuthConfig } from '../../src/flow/index.js'
+import { memoryStore } from '../../src/stores/memory.js'
+import { TestBrowser, WECHAT_UA } from '../helpers/user-agent.js'
+
+const ORIGIN = 'http://localhost:3000'
+const SECRET_A = 'security-test-secret-A-0123456789abcdef'
+const SECRET_B = 'security-test-secret-B-0123456789abcdef'
+const official = { appId: defaultOfficialAccount.appId, appSecret: defaultOfficialAccount.secret }
+
+let emu: Emulator
+let clock: number
+
+function setup(overrides: Partial<WxAuthConfig> = {}): WxAuth {
+  return createWxAuth({
+    apps: { official },
+    baseUrl: ORIGIN,
+    secrets: [SECRET_A],
+    fetch: emu.fetch,
+    store: memoryStore({ now: () => clock }),
+    now: () => clock,
+    ...overrides,
+  })
+}
+
+function browser(auth: WxAuth, origin = ORIGIN) {
+  const app = async (request: Request) =>
+    (await auth.handle(request)) ??
+    new Response(JSON.stringify(await auth.getSession(request)), { status: 200 })
+  return new TestBrowser(app, origin, emu, WECHAT_UA)
+}
+
+async function callbackFromWeChat(b: TestBrowser, path = '/auth/wechat/login'): Promise<string> {
+  const login = await b.request(path)
+  return (await b.request(login.headers.get('location') ?? '')).headers.get('location') ?? ''
+}
+
+const sessionCookie = (r: Response) => r.headers.getSetCookie().find((c) => c.includes('_session='))
+
+beforeEach(() => {
+  emu = createEmulator()
+  emu.autoApprove('zhangsan')
+  clock = Date.now()
+})
+
+describe('SEC-04: there is no switch to turn the state check off', () => {
+  it.each(['skipStateCheck', 'stateless', 'checks', 'state'])('"%s" is refused', (option) => {
+    expect(() => setup({ [option]: false } as Partial<WxAuthConfig>)).toThrow(
+      `"${option}" is not an option of createWxAuth`,
+    )
+  })
+
+  it('and the type has none either', () => {
+    const config: WxAuthConfig = {
+      apps: { official },
+      baseUrl: ORIGIN,
+      secrets: SECRET_A,
+      // @ts-expect-error: no such option exists
+      stateless: true,
+    }
+    expect(config).toBeDefined()
+  })
+})
+
+describe('SEC-05: a transaction lives 10 minutes and is used once', () => {
+  it('a callback after 10 minutes restarts the login and never reaches WeChat', async () => {
+    const auth = setup()
+    const b = browser(auth)
+    const callbackUrl = await callbackFromWeChat(b)
+    clock += 10 * 60_000 + 1_000
+    const response = await b.request(callbackUrl)
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toMatch(
+      /^\/auth\/wechat\/login\?returnTo=%2F&attempt=2$/,
+    )
+    expect(emu.count('sns/oauth2/access_token')).toBe(0)
+  })
+})
+
+describe('SEC-06: no callback query crashes the flow or logs anyone in', () => {
+  it('arbitrary queries answer below 500 and never set a session (property)', async () => {
+    const auth = setup()
+    const b = browser(auth)
+    await b.request('/auth/wechat/login')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('code', 'state', 'error', 'x', 'openid'), fc.string()), {
+          maxLength: 6,
+        }),
+        async (pairs) => {
+          const query = new URLSearchParams(pairs).toString()
+          const response = await b.request(`/auth/wechat/callback?${query}`)
+          expect(response.status).toBeLessThan(500)
+          expect(sessionCookie(response)).toBeUndefined()
+        },
+      ),
+      { numRuns: 300, seed: 77 },
+    )
+    expect(emu.count('sns/oauth2/access_token')).toBe(0)
+  })
+})
+
+describe('SEC-10: the return path stays on this site', () => {
+  it.each(['//evil.com', '/\\evil.com', 'https://evil.com/x', '/%5Cevil.com'])(
+    'login?returnTo=%s ends on the default path',
+    async (returnTo) => {
+      const auth = setup()
+      const b = browser(auth)
+      await b.navigate(`/auth/wechat/login?returnTo=${encodeURIComponent(returnTo)}`)
+      expect(b.hops.find((h) => h.status === 303)?.location).toBe(`${ORIGIN}/`)
+    },
+  )
+})
+
+describe('WX-02: identity only from the server-side exchange', () => {
+  it('an openid in the callback query changes nothing', async () => {
+    const auth = setup()
+    const b = browser(auth)
+    const callbackUrl = new URL(await callbackFromWeChat(b))
+    callbackUrl.searchParams.set('openid', 'oATTACKER000000000000000000')
+    callbackUrl.searchParams.set('unionid', 'oATTACKER000000000000000000')
+    await b.request(callbackUrl.href)
+    const session = await (await b.request('/auth/wechat/session')).json()
+    expect(session.identity.openid).toBe(emu.openid(official.appId, 'zhangsan'))
+    expect(session.identity.unionid).toBe(emu.unionid(official.appId, 'zhangsan'))
+  })
+})
+
+describe('WX-03: userinfo must be the token’s user', () => {
+  it('a profile for another openid discards the whole exchange', async () => {
+    // A proxy between the app and WeChat that swaps the profile's openid.
+    const tampering: typeof fetch = async (input, init) => {
+      const response = await emu.fetch(input as string, init)
+      if (!String(input).includes('/sns/userinfo')) return response
+      const body = await response.json()
+      return new Response(JSON.stringify({ ...body, openid: 'oSOMEONEELSE000000000000000' }), {
+        status: 200,
+        headers: response.headers,
+      })
+    }
+    const auth = setup({ fetch: tampering })
+    const b = browser(auth)
+    const page = await b.navigate('/auth/wechat/login')
+    expect(page.status).toBe(502)
+    expect((await b.request('/auth/wechat/session')).status).toBe(401)
+  })
+})
+
+describe('SESS-01: a fresh session at every login', () => {
+  it('logging in again issues another session and revokes the previous one (revocable)', async () => {
+    const auth = setup({ session: { revocable: true } })
+    const b = browser(auth)
+    const first = sessionCookie(await b.request(await callbackFromWeChat(b))) ?? ''
+    const second = sessionCookie(await b.request(await callbackFromWeChat(b))) ?? ''
+    expect(first).not.toBe('')
+    expect(second).not.toBe(first)
+    const stale = new Request(`${ORIGIN}/`, { headers: { cookie: first.split(';')[0] ?? '' } })
+    expect(await auth.getSession(stale)).toBeNull()
+    const current = new Request(`${ORIGIN}/`, { headers: { cookie: second.split(';')[0] ?? '' } })
+    expect(await auth.getSession(current)).not.toBeNull()
+  })
+})
+
+describe('SESS-02: cookie attributes on https', () => {
+  it('__Host- names, Secure, HttpOnly, SameSite=Lax, Path=/', async () => {
+    const https = 'https://app.example.com'
+    emu.addApp({ ...defaultOfficialAccount, domains: ['app.example.com'] })
+    const auth = setup({ baseUrl: https })
+    const b = browser(auth, https)
+    await b.navigate('/auth/wechat/login')
+    const all = b.hops.filter((h) => h.url.startsWith(https)).flatMap((h) => h.setCookies)
+    const binding = all.find((c) => c.startsWith('__Host-wxauth_tx=')) ?? ''
+    const session = all.find((c) => c.startsWith('__Host-wxauth_session=')) ?? ''
+    for (const cookie of [binding, session]) {
+      expect(cookie).toMatch(/; Secure/i)
+      expect(cookie).toMatch(/; HttpOnly/i)
+      expect(cookie).toMatch(/; SameSite=Lax/i)
+      expect(cookie).toMatch(/; Path=\/(;|$)/)
+      expect(cookie).not.toMatch(/Domain=/i)
+    }
+  })
+})
+
+describe('SESS-03: sealed sessions', () => {
+  it('a tampered cookie is no session; rotation keeps old cookies; a removed key ends them', async () => {
+    const store = memoryStore({ now: () => clock })
+    const auth = setup({ store })
+    const b = browser(auth)
+    const cookie =
+      (sessionCookie(await b.request(await callbackFromWeChat(b))) ?? '').split(';')[0] ?? ''
+    const read = (a: WxAuth, value: string) =>
+      a.getSession(new Request(`${ORIGIN}/`, { headers: { cookie: value } }))
+    expect(await read(auth, cookie)).not.toBeNull()
+    const [name, value = ''] = cookie.split('=')
+    const flipped = `${name}=${value.slice(0, 40)}${value[40] === 'A' ? 'B' : 'A'}${value.slice(41)}`
+    expect(await read(auth, flipped)).toBeNull()
+
+    const rotated = setup({ store, secrets: [SECRET_B, SECRET_A] })
+    expect(await read(rotated, cookie)).not.toBeNull()
+    const removed = setup({ store, secrets: [SECRET_B] })
+    expect(await read(removed, cookie)).toBeNull()
+  })
+
+  it('an expired session is no session', async () => {
+    const auth = setup({ session: { maxAge: 3600 } })
+    const b = browser(auth)
+    await b.request(await callbackFromWeChat(b))
+    expect((await b.request('/auth/wechat/session')).status).toBe(200)
+    clock += 3601_000
+    expect((await b.request('/auth/wechat/session')).status).toBe(401)
+  })
+})
