@@ -56,6 +56,7 @@ export function createWxAuth(config: WxAuthConfig): WxAuth {
   }
 
   return {
+    baseUrl: resolved.origin,
     basePath: resolved.basePath,
     async handle(request) {
       const { pathname } = new URL(request.url)

@@ -126,6 +126,8 @@ export interface FlowEvent {
 
 /** What {@link createWxAuth} returns: a Web-standard handler plus helpers for the application. */
 export interface WxAuth {
+  /** The app's public origin, e.g. `https://example.com`. */
+  readonly baseUrl: string
   /** Where the routes live, e.g. `/auth/wechat`. */
   readonly basePath: string
   /**

@@ -1,0 +1,124 @@
+/**
+ * One whole login through an adapter against the real core and the in-process emulator, as a
+ * browser inside WeChat does it: login → WeChat's authorize (auto-approved) → callback → session
+ * cookie → the session route and the framework's idiom → logout.
+ */
+import { expect } from 'vitest'
+import { createEmulator, defaultOfficialAccount, type Emulator } from '../../src/emulator/index.js'
+import { createWxAuth } from '../../src/flow/index.js'
+import type { Session, WxAuth } from '../../src/flow/types.js'
+
+export const wechatUserAgent =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN'
+
+/** The core, wired to a fresh emulator, for an app whose public origin is `baseUrl`. */
+export function coreFor(baseUrl: string): { auth: WxAuth; emu: Emulator } {
+  const emu = createEmulator()
+  emu.autoApprove('zhangsan')
+  const auth = createWxAuth({
+    apps: {
+      official: { appId: defaultOfficialAccount.appId, appSecret: defaultOfficialAccount.secret },
+    },
+    baseUrl,
+    secrets: ['x'.repeat(32)],
+    fetch: emu.fetch,
+    openBaseUrl: 'http://emulator.local',
+  })
+  return { auth, emu }
+}
+
+/** A browser's cookie jar: enough for one host. */
+class Jar {
+  readonly #cookies = new Map<string, string>()
+  take(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';')
+      const at = pair.indexOf('=')
+      const name = pair.slice(0, at).trim()
+      const gone = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))
+      if (gone) this.#cookies.delete(name)
+      else this.#cookies.set(name, pair.slice(at + 1).trim())
+    }
+  }
+  get header(): string {
+    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  }
+  has(name: string): boolean {
+    return this.#cookies.has(name)
+  }
+}
+
+export interface LoginApp {
+  /** Sends a request to the app (no redirects followed). */
+  request(path: string, init?: RequestInit): Promise<Response>
+  /** The app's route that answers `{ wechat }`, its idiom's session. */
+  appRoute: string
+}
+
+function pathOf(location: string, origin: string): string {
+  const url = new URL(location, origin)
+  expect(url.origin).toBe(origin)
+  return `${url.pathname}${url.search}`
+}
+
+/** Logs in as zhangsan through `app`, checks every step, and logs out. */
+export async function logInAndOut(app: LoginApp, emu: Emulator, origin: string): Promise<void> {
+  const jar = new Jar()
+  const browse = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers)
+    headers.set('user-agent', wechatUserAgent)
+    if (jar.header) headers.set('cookie', jar.header)
+    const response = await app.request(path, { ...init, headers })
+    jar.take(response)
+    return response
+  }
+
+  // 1. The app sends the user to WeChat, with a state bound to this browser.
+  const login = await browse(`/auth/wechat/login?returnTo=${encodeURIComponent(app.appRoute)}`)
+  expect(login.status).toBe(302)
+  const authorize = login.headers.get('location') ?? ''
+  expect(authorize).toMatch(
+    /^http:\/\/emulator\.local\/connect\/oauth2\/authorize\?.*#wechat_redirect$/,
+  )
+  expect(jar.has('wxauth_tx')).toBe(true)
+
+  // 2. WeChat (the emulator, auto-approving) sends the user back with a code.
+  const approved = await emu.fetch(authorize.replace(/#.*$/, ''), {
+    headers: { 'user-agent': wechatUserAgent },
+    redirect: 'manual',
+  })
+  expect(approved.status).toBe(302)
+  const callback = approved.headers.get('location') ?? ''
+  expect(callback.startsWith(`${origin}/auth/wechat/callback?code=`)).toBe(true)
+
+  // 3. The callback exchanges the code, sets the session cookie and returns to the app.
+  const back = await browse(pathOf(callback, origin))
+  expect(back.status).toBe(303)
+  expect(back.headers.get('location')).toBe(`${origin}${app.appRoute}`)
+  expect(jar.has('wxauth_session')).toBe(true)
+
+  // 4. The session, as JSON and as the framework's idiom.
+  const sessionResponse = await browse('/auth/wechat/session')
+  expect(sessionResponse.status).toBe(200)
+  const session = (await sessionResponse.json()) as Session
+  expect(session.identity).toMatchObject({
+    appId: defaultOfficialAccount.appId,
+    openid: emu.openid(defaultOfficialAccount.appId, 'zhangsan'),
+    scope: 'snsapi_userinfo',
+  })
+  const idiom = (await (await browse(app.appRoute)).json()) as { wechat: Session | null }
+  expect(idiom.wechat).toEqual(session)
+
+  // 5. Logout: refused cross-site, done same-origin.
+  const crossSite = await browse('/auth/wechat/logout', {
+    method: 'POST',
+    headers: { origin: 'https://evil.example' },
+  })
+  expect(crossSite.status).toBe(403)
+  const logout = await browse('/auth/wechat/logout', { method: 'POST', headers: { origin } })
+  expect(logout.status).toBe(303)
+  expect(jar.has('wxauth_session')).toBe(false)
+  expect(((await (await browse(app.appRoute)).json()) as { wechat: unknown }).wechat).toBeNull()
+  const after = await browse('/auth/wechat/session')
+  expect(after.status).toBe(401)
+}
