@@ -119,7 +119,8 @@ describe('express: a whole login against the emulator', () => {
     const server = createServer()
     const url = await listen(server)
     const origin = url.replace('127.0.0.1', 'localhost')
-    const { auth, emu } = coreFor(origin)
+    const core = coreFor(origin)
+    const { auth } = core
     const app = express()
       .use(wxauth(auth))
       .get('/app', (req, res) => {
@@ -129,7 +130,7 @@ describe('express: a whole login against the emulator', () => {
     try {
       const request = (path: string, init?: RequestInit) =>
         fetch(url + path, { ...init, redirect: 'manual' })
-      await logInAndOut({ request, appRoute: '/app' }, emu, origin)
+      await logInAndOut({ request, appRoute: '/app' }, core, origin)
     } finally {
       await close(server)
     }

@@ -135,13 +135,14 @@ describe('fastify: the app around the plugin', () => {
 describe('fastify: a whole login against the emulator', () => {
   it('logs a WeChat user in, shows request.wechat, and logs out', async () => {
     const origin = 'http://localhost:3000'
-    const { auth, emu } = coreFor(origin)
+    const core = coreFor(origin)
+    const { auth } = core
     const app = Fastify()
     await app.register(wxauth, { auth })
     app.get('/app', async (request) => ({ wechat: request.wechat }))
     const harness = injected(app)
     try {
-      await logInAndOut({ request: harness.request, appRoute: '/app' }, emu, origin)
+      await logInAndOut({ request: harness.request, appRoute: '/app' }, core, origin)
     } finally {
       await app.close()
     }

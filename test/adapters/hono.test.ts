@@ -105,12 +105,13 @@ describe('hono: the app around the middleware', () => {
 describe('hono: a whole login against the emulator', () => {
   it("logs a WeChat user in, shows c.get('wechat'), and logs out", async () => {
     const origin = 'http://localhost'
-    const { auth, emu } = coreFor(origin)
+    const core = coreFor(origin)
+    const { auth } = core
     const app = new Hono().use(wxauth(auth))
     app.get('/app', (c) => c.json({ wechat: c.get('wechat') }))
     await logInAndOut(
       { request: async (path, init) => app.request(path, init), appRoute: '/app' },
-      emu,
+      core,
       origin,
     )
   })

@@ -93,7 +93,8 @@ describe('koa: a whole login against the emulator', () => {
     const server = createServer()
     const url = await listen(server)
     const origin = url.replace('127.0.0.1', 'localhost')
-    const { auth, emu } = coreFor(origin)
+    const core = coreFor(origin)
+    const { auth } = core
     const app = new Koa().use(wxauth(auth)).use((ctx) => {
       ctx.body = { wechat: ctx.state.wechat }
     })
@@ -101,7 +102,7 @@ describe('koa: a whole login against the emulator', () => {
     try {
       const request = (path: string, init?: RequestInit) =>
         fetch(url + path, { ...init, redirect: 'manual' })
-      await logInAndOut({ request, appRoute: '/app' }, emu, origin)
+      await logInAndOut({ request, appRoute: '/app' }, core, origin)
     } finally {
       await close(server)
     }

@@ -4,27 +4,61 @@
  * cookie → the session route and the framework's idiom → logout.
  */
 import { expect } from 'vitest'
-import { createEmulator, defaultOfficialAccount, type Emulator } from '../../src/emulator/index.js'
+import {
+  createEmulator,
+  defaultOfficialAccount,
+  defaultWebsiteApp,
+  type Emulator,
+} from '../../src/emulator/index.js'
 import { createWxAuth } from '../../src/flow/index.js'
 import type { Session, WxAuth } from '../../src/flow/types.js'
 
 export const wechatUserAgent =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN'
 
+export const desktopUserAgent =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+
+type Scope = 'snsapi_userinfo' | 'snsapi_base'
+
+/** Two real cores (one per official-account scope) over one emulator, and a WxAuth that uses either. */
+export interface Core {
+  auth: WxAuth
+  emu: Emulator
+  use(scope: Scope): void
+}
+
 /** The core, wired to a fresh emulator, for an app whose public origin is `baseUrl`. */
-export function coreFor(baseUrl: string): { auth: WxAuth; emu: Emulator } {
+export function coreFor(baseUrl: string): Core {
   const emu = createEmulator()
   emu.autoApprove('zhangsan')
-  const auth = createWxAuth({
-    apps: {
-      official: { appId: defaultOfficialAccount.appId, appSecret: defaultOfficialAccount.secret },
+  const make = (scope: Scope) =>
+    createWxAuth({
+      apps: {
+        official: { appId: defaultOfficialAccount.appId, appSecret: defaultOfficialAccount.secret },
+        website: { appId: defaultWebsiteApp.appId, appSecret: defaultWebsiteApp.secret },
+      },
+      baseUrl,
+      scope,
+      secrets: ['x'.repeat(32)],
+      fetch: emu.fetch,
+      openBaseUrl: 'http://emulator.local',
+    })
+  const cores = { snsapi_userinfo: make('snsapi_userinfo'), snsapi_base: make('snsapi_base') }
+  let current: WxAuth = cores.snsapi_userinfo
+  // A real WxAuth that hands each call to the core of the scenario being run.
+  const auth: WxAuth = {
+    get baseUrl() {
+      return current.baseUrl
     },
-    baseUrl,
-    secrets: ['x'.repeat(32)],
-    fetch: emu.fetch,
-    openBaseUrl: 'http://emulator.local',
-  })
-  return { auth, emu }
+    get basePath() {
+      return current.basePath
+    },
+    handle: (request) => current.handle(request),
+    getSession: (request) => current.getSession(request),
+    getAccessToken: (user) => current.getAccessToken(user),
+  }
+  return { auth, emu, use: (scope) => (current = cores[scope]) }
 }
 
 /** A browser's cookie jar: enough for one host. */
@@ -61,30 +95,76 @@ function pathOf(location: string, origin: string): string {
   return `${url.pathname}${url.search}`
 }
 
-/** Logs in as zhangsan through `app`, checks every step, and logs out. */
-export async function logInAndOut(app: LoginApp, emu: Emulator, origin: string): Promise<void> {
+/** The complete logins every adapter must carry: both scopes inside WeChat, desktop QR, refusal. */
+export async function logInAndOut(app: LoginApp, core: Core, origin: string): Promise<void> {
+  const { emu } = core
+  await scenario(app, emu, origin, {
+    ua: wechatUserAgent,
+    path: 'oauth2/authorize',
+    appId: defaultOfficialAccount.appId,
+    scope: 'snsapi_userinfo',
+  })
+  const userinfoCalls = emu.count('sns/userinfo')
+  core.use('snsapi_base')
+  await scenario(app, emu, origin, {
+    ua: wechatUserAgent,
+    path: 'oauth2/authorize',
+    appId: defaultOfficialAccount.appId,
+    scope: 'snsapi_base',
+  })
+  expect(emu.count('sns/userinfo')).toBe(userinfoCalls)
+  core.use('snsapi_userinfo')
+  await scenario(app, emu, origin, {
+    ua: desktopUserAgent,
+    path: 'qrconnect',
+    appId: defaultWebsiteApp.appId,
+    scope: 'snsapi_login',
+  })
+  emu.autoApprove('zhangsan', { decision: 'deny' })
+  await refusal(app, emu, origin)
+  emu.autoApprove('zhangsan')
+}
+
+interface Expected {
+  ua: string
+  path: string
+  appId: string
+  scope: string
+}
+
+function browserFor(app: LoginApp, ua: string) {
   const jar = new Jar()
   const browse = async (path: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers)
-    headers.set('user-agent', wechatUserAgent)
+    headers.set('user-agent', ua)
     if (jar.header) headers.set('cookie', jar.header)
     const response = await app.request(path, { ...init, headers })
     jar.take(response)
     return response
   }
+  return { jar, browse }
+}
+
+/** Logs in as zhangsan through `app`, checks every step, and logs out. */
+async function scenario(
+  app: LoginApp,
+  emu: Emulator,
+  origin: string,
+  expected: Expected,
+): Promise<void> {
+  const { jar, browse } = browserFor(app, expected.ua)
 
   // 1. The app sends the user to WeChat, with a state bound to this browser.
   const login = await browse(`/auth/wechat/login?returnTo=${encodeURIComponent(app.appRoute)}`)
   expect(login.status).toBe(302)
   const authorize = login.headers.get('location') ?? ''
-  expect(authorize).toMatch(
-    /^http:\/\/emulator\.local\/connect\/oauth2\/authorize\?.*#wechat_redirect$/,
-  )
+  expect(authorize.startsWith(`http://emulator.local/connect/${expected.path}?`)).toBe(true)
+  expect(authorize.endsWith('#wechat_redirect')).toBe(true)
   expect(jar.has('wxauth_tx')).toBe(true)
 
   // 2. WeChat (the emulator, auto-approving) sends the user back with a code.
   const approved = await emu.fetch(authorize.replace(/#.*$/, ''), {
-    headers: { 'user-agent': wechatUserAgent },
+    headers: { 'user-agent': expected.ua },
     redirect: 'manual',
   })
   expect(approved.status).toBe(302)
@@ -102,10 +182,11 @@ export async function logInAndOut(app: LoginApp, emu: Emulator, origin: string):
   expect(sessionResponse.status).toBe(200)
   const session = (await sessionResponse.json()) as Session
   expect(session.identity).toMatchObject({
-    appId: defaultOfficialAccount.appId,
-    openid: emu.openid(defaultOfficialAccount.appId, 'zhangsan'),
-    scope: 'snsapi_userinfo',
+    appId: expected.appId,
+    openid: emu.openid(expected.appId, 'zhangsan'),
+    scope: expected.scope,
   })
+  expect(session.identity.profile !== undefined).toBe(expected.scope !== 'snsapi_base')
   const idiom = (await (await browse(app.appRoute)).json()) as { wechat: Session | null }
   expect(idiom.wechat).toEqual(session)
 
@@ -121,4 +202,24 @@ export async function logInAndOut(app: LoginApp, emu: Emulator, origin: string):
   expect(((await (await browse(app.appRoute)).json()) as { wechat: unknown }).wechat).toBeNull()
   const after = await browse('/auth/wechat/session')
   expect(after.status).toBe(401)
+}
+
+/** The user refuses on WeChat's page: a clear page with a retry link, and no session. */
+async function refusal(app: LoginApp, emu: Emulator, origin: string): Promise<void> {
+  const { jar, browse } = browserFor(app, wechatUserAgent)
+  const login = await browse(`/auth/wechat/login?returnTo=${encodeURIComponent(app.appRoute)}`)
+  const denied = await emu.fetch((login.headers.get('location') ?? '').replace(/#.*$/, ''), {
+    headers: { 'user-agent': wechatUserAgent },
+    redirect: 'manual',
+  })
+  const callback = denied.headers.get('location') ?? ''
+  expect(new URL(callback).searchParams.has('code')).toBe(false)
+  const page = await browse(pathOf(callback, origin))
+  expect(page.status).toBe(200)
+  expect(page.headers.get('content-type')).toMatch(/text\/html/)
+  expect(await page.text()).toContain(
+    `/auth/wechat/login?returnTo=${encodeURIComponent(app.appRoute)}`,
+  )
+  expect(jar.has('wxauth_session')).toBe(false)
+  expect((await browse('/auth/wechat/session')).status).toBe(401)
 }

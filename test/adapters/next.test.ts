@@ -98,7 +98,8 @@ describe('next: getWeChatSession', () => {
 describe('next: a whole login against the emulator', () => {
   it('logs a WeChat user in through the route handlers, reads it in a "page", and logs out', async () => {
     const origin = 'http://localhost:3000'
-    const { auth, emu } = coreFor(origin)
+    const core = coreFor(origin)
+    const { auth } = core
     // app/auth/wechat/[...wxauth]/route.ts
     const { GET, POST } = wxauthRouteHandlers(auth)
     const request = async (path: string, init: RequestInit = {}) => {
@@ -113,6 +114,6 @@ describe('next: a whole login against the emulator', () => {
       }
       return (init.method === 'POST' ? POST : GET)(nextRequest)
     }
-    await logInAndOut({ request, appRoute: '/app' }, emu, origin)
+    await logInAndOut({ request, appRoute: '/app' }, core, origin)
   })
 })

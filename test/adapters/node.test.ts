@@ -183,7 +183,8 @@ describe('node: a whole login against the emulator', () => {
     const server = createServer()
     const url = await listen(server)
     const origin = url.replace('127.0.0.1', 'localhost')
-    const { auth, emu } = coreFor(origin)
+    const core = coreFor(origin)
+    const { auth } = core
     const handler = wxauthHandler(auth)
     server.on('request', async (req, res) => {
       if (await handler(req, res)) return
@@ -193,7 +194,7 @@ describe('node: a whole login against the emulator', () => {
     try {
       const request = (path: string, init?: RequestInit) =>
         fetch(url + path, { ...init, redirect: 'manual' })
-      await logInAndOut({ request, appRoute: '/app' }, emu, origin)
+      await logInAndOut({ request, appRoute: '/app' }, core, origin)
     } finally {
       await close(server)
     }
