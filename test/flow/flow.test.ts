@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 /**
  * The login flow end to end against the emulator, in-process: every route, every environment,
  * and the security bar of reference/security.md (SEC-*, WX-*, SESS-*, LOG-*).
@@ -482,7 +483,7 @@ describe('tokens', () => {
 })
 
 describe('LOG-01 / LOG-02: nothing leaks, nothing lingers', () => {
-  it('a planted secret and the tokens appear in no response, header or log event', async () => {
+  it('a planted secret and the tokens appear in no response body, header, log event or error', async () => {
     const canarySecret = 'canarysecretCANARYcanary0000000001'
     emu.addApp({ ...defaultOfficialAccount, secret: canarySecret })
     const auth = setup({
@@ -492,13 +493,23 @@ describe('LOG-01 / LOG-02: nothing leaks, nothing lingers', () => {
     const b = browser(auth)
     await b.navigate('/auth/wechat/login')
     await b.request('/auth/wechat/session')
-    emu.fail('sns/oauth2/access_token', { errcode: 40125 })
-    await b.navigate('/auth/wechat/login')
     const { identity } = await (await b.request('/auth/wechat/session')).json()
     const token = await auth.getAccessToken(identity.subject)
-    const seen = JSON.stringify({ hops: b.hops, events })
-    expect(seen).not.toContain(canarySecret)
-    expect(seen).not.toContain(token)
+    // Failure paths too: WeChat rejecting the secret, timing out, breaking; a dead refresh token.
+    for (const fault of [{ errcode: 40125 }, { errcode: -1 }, { drop: true }, { truncate: true }]) {
+      emu.fail('sns/oauth2/access_token', fault)
+      await b.navigate('/auth/wechat/login')
+    }
+    emu.revokeUser('zhangsan')
+    clock += 7_200_000
+    emu.clock.advance(7_200)
+    const error = await auth.getAccessToken(identity.subject).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'WXAUTH_REAUTHORIZE' })
+    const seen = [
+      JSON.stringify({ hops: b.hops.filter((h) => h.url.startsWith(ORIGIN)), events }),
+      inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    ].join('\n')
+    for (const secret of [canarySecret, token]) expect(seen).not.toContain(secret)
     for (const hop of b.hops.filter((h) => h.url.startsWith(ORIGIN))) {
       expect(hop.location ?? '').not.toContain('code=')
     }

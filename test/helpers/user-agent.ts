@@ -15,6 +15,10 @@ export interface Hop {
   status: number
   location?: string
   setCookies: string[]
+  /** Every response header, for leak checks. */
+  headers: [string, string][]
+  /** The body as text (read from a clone, so the caller can still read the response). */
+  body: string
 }
 
 /**
@@ -79,6 +83,8 @@ export class TestBrowser {
       status: response.status,
       ...(location ? { location } : {}),
       setCookies,
+      headers: [...response.headers],
+      body: await response.clone().text(),
     })
     return response
   }
