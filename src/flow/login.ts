@@ -18,6 +18,8 @@ import { resolveReturnTo } from './return-to.js'
 import { saveTransaction, TRANSACTION_TTL } from './transaction.js'
 
 const BINDING = /^[A-Za-z0-9]{43}$/
+// Pending logins one browser may have; starting another drops the oldest (SEC-05).
+const MAX_PENDING = 5
 
 /**
  * GET login: picks the flow for where the user is (inside WeChat, a desktop browser, a phone
@@ -51,6 +53,7 @@ export async function handleLogin(ctx: FlowContext, request: Request): Promise<R
   const bindingValue = existing && BINDING.test(existing) ? existing : randomBase62()
   const state = randomBase62()
   const scope = app.kind === 'official' ? config.scope : 'snsapi_login'
+  const binding = await sha256(bindingValue)
   try {
     await saveTransaction(config.store, state, {
       v: 1,
@@ -59,10 +62,11 @@ export async function handleLogin(ctx: FlowContext, request: Request): Promise<R
       redirectUri: config.callbackUrl,
       scope,
       returnTo,
-      binding: await sha256(bindingValue),
+      binding,
       attempt,
       createdAt: config.now(),
     })
+    await capPending(ctx, binding, state)
   } catch (error) {
     // Never send a user to WeChat with a state that could not be stored: the callback would fail.
     if (error instanceof StoreError) return problem(request, 'store_unavailable')
@@ -95,4 +99,23 @@ export async function handleLogin(ctx: FlowContext, request: Request): Promise<R
 
 function guidance(request: Request, next: string, html: string, loginUrl: string): Response {
   return wantsJson(request) ? jsonResponse({ next, loginUrl }, 200) : htmlResponse(html, 200)
+}
+
+async function capPending(ctx: FlowContext, binding: string, state: string): Promise<void> {
+  const { store } = ctx.config
+  const key = `pending:${binding}`
+  const raw = await store.get(key)
+  let pending: string[] = []
+  try {
+    const parsed: unknown = raw === undefined ? [] : JSON.parse(raw)
+    if (Array.isArray(parsed)) pending = parsed.filter((s): s is string => typeof s === 'string')
+  } catch {
+    pending = []
+  }
+  pending.push(state)
+  while (pending.length > MAX_PENDING) {
+    const oldest = pending.shift()
+    if (oldest !== undefined) await store.delete(`tx:${oldest}`)
+  }
+  await store.set(key, JSON.stringify(pending), TRANSACTION_TTL)
 }

@@ -83,6 +83,24 @@ describe('SEC-05: a transaction lives 10 minutes and is used once', () => {
   })
 })
 
+describe('SEC-05: a browser has at most 5 pending logins', () => {
+  it('starting an 8th login drops the 3 oldest; the newest still completes', async () => {
+    const auth = setup()
+    const b = browser(auth)
+    const callbacks: string[] = []
+    for (let i = 0; i < 8; i++) callbacks.push(await callbackFromWeChat(b))
+    for (const url of callbacks.slice(0, 3)) {
+      const response = await b.request(url)
+      expect(response.status).toBe(303)
+      expect(response.headers.get('location')).toMatch(/^\/auth\/wechat\/login\?/)
+    }
+    expect(emu.count('sns/oauth2/access_token')).toBe(0)
+    const last = await b.request(callbacks[7] ?? '')
+    expect(last.headers.get('location')).toBe(`${ORIGIN}/`)
+    expect(emu.count('sns/oauth2/access_token')).toBe(1)
+  })
+})
+
 describe('SEC-06: no callback query crashes the flow or logs anyone in', () => {
   it('arbitrary queries answer below 500 and never set a session (property)', async () => {
     const auth = setup()
