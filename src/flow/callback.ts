@@ -82,7 +82,8 @@ export async function handleCallback(ctx: FlowContext, request: Request): Promis
       return (await join(ctx, request, state, binding)) ?? fail(ctx, request, 'state_expired')
     }
     if (code === null) {
-      return fail(ctx, request, 'access_denied', restartUrl(config, tx.returnTo, 1), tx.appId)
+      config.log({ type: 'login-failure', code: 'access_denied', appId: tx.appId })
+      return problem(request, 'access_denied', restartUrl(config, tx.returnTo, 1), tx.returnTo)
     }
     const outcome = await own(ctx, state, binding, tx, code)
     if (outcome.kind === 'login') {

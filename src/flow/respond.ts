@@ -16,8 +16,16 @@ export function redirect(location: string, setCookies: string[]): Response {
 }
 
 /** A problem page (or JSON for API clients) with the flow's headers. @internal */
-export function problem(request: Request, code: ProblemCode, retryUrl?: string): Response {
-  return problemResponse(request, code, retryUrl === undefined ? {} : { retryUrl })
+export function problem(
+  request: Request,
+  code: ProblemCode,
+  retryUrl?: string,
+  backUrl?: string,
+): Response {
+  return problemResponse(request, code, {
+    ...(retryUrl === undefined ? {} : { retryUrl }),
+    ...(backUrl === undefined ? {} : { backUrl }),
+  })
 }
 
 /** The login link that starts again, carrying the return path and the attempt count. @internal */

@@ -26,7 +26,7 @@ describe.runIf(browserAvailable())('the emulator by hand, in Chromium', () => {
   })
 
   it('a consent login from a desktop browser: notice, continue, pick a user, allow', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' })
     await page.goto(url)
     await screenshot(page, 'emulator-home')
     await page.getByRole('link', { name: /snsapi_userinfo/ }).click()

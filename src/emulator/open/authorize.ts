@@ -9,7 +9,7 @@ import { htmlReply, type Reply, redirectReply } from '../reply.js'
 import { controlPrefix } from '../urls.js'
 import { approvedUrl, autoApprovedUrl, issueAuthCode } from './callback.js'
 import { appView, currentRealUser, currentUser, PageError, realUsers, runPage } from './page.js'
-import { clientOf } from './ua.js'
+import { clientOf, pageLangOf } from './ua.js'
 import { validateAuthorize } from './validate.js'
 
 /** Path that sets the continue-anyway cookie and returns to the authorize link. */
@@ -22,7 +22,7 @@ function outsideWeChat(ctx: Ctx): Reply | undefined {
   const back = ctx.url.pathname + ctx.url.search
   return htmlReply(
     renderOpenInWeChat({
-      lang: 'zh',
+      lang: pageLangOf(ctx.request),
       continueUrl: `${continuePath}?to=${encodeURIComponent(back)}`,
       wecom: client === 'wecom',
     }),
@@ -54,7 +54,7 @@ export function authorize(ctx: Ctx): Promise<Reply> {
       )
     }
     const id = () => env.world.pending.add(req, now)
-    if (user.snapshot) return snapshotPage(app, id())
+    if (user.snapshot) return snapshotPage(ctx, app, id())
     // Consent within 30 days is silent, unless forcePopup; forceSnapShot does not apply then.
     if (
       !forcePopup &&
@@ -62,16 +62,16 @@ export function authorize(ctx: Ctx): Promise<Reply> {
     ) {
       return redirectReply(approvedUrl(req, issueAuthCode(env, req, user.id, false, now)))
     }
-    if (forceSnapShot) return snapshotPage(app, id())
+    if (forceSnapShot) return snapshotPage(ctx, app, id())
     return consentPage(ctx, app, id())
   })
 }
 
-function snapshotPage(app: AppConfig, requestId: string): Reply {
+function snapshotPage(ctx: Ctx, app: AppConfig, requestId: string): Reply {
   const q = `?request=${encodeURIComponent(requestId)}`
   return htmlReply(
     renderSnapshot({
-      lang: 'zh',
+      lang: pageLangOf(ctx.request),
       app: appView(app),
       browseUrl: `${controlPrefix}snapshot/browse${q}`,
       fullServiceUrl: `${controlPrefix}snapshot/full${q}`,
@@ -84,7 +84,7 @@ export function consentPage(ctx: Ctx, app: AppConfig, requestId: string): Reply 
   const req = ctx.env.world.pending.get(requestId, ctx.now)
   return htmlReply(
     renderConsent({
-      lang: 'zh',
+      lang: pageLangOf(ctx.request),
       app: appView(app),
       scope: req?.scope ?? 'snsapi_userinfo',
       users: realUsers(ctx),

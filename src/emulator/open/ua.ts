@@ -9,3 +9,16 @@ export function clientOf(userAgent: string | null): ClientKind {
   if (/\bwxwork\//i.test(userAgent)) return 'wecom'
   return /\bMicroMessenger\//i.test(userAgent) ? 'wechat' : 'other'
 }
+
+/**
+ * The language of WeChat's own pages: WeChat shows them in the client's language, which its
+ * User-Agent carries as `Language/zh_CN` or `Language/en`. Other browsers use `Accept-Language`.
+ */
+export function pageLangOf(request: Request): 'zh' | 'en' {
+  const ua = request.headers.get('user-agent') ?? ''
+  const client = /\bLanguage\/([A-Za-z_-]+)/.exec(ua)?.[1]
+  if (client) return client.toLowerCase().startsWith('zh') ? 'zh' : 'en'
+  const accept = request.headers.get('accept-language') ?? ''
+  const first = accept.split(',')[0]?.trim().toLowerCase() ?? ''
+  return first === '' || first.startsWith('zh') ? 'zh' : 'en'
+}

@@ -33,6 +33,8 @@ export interface ProblemView extends BaseView {
   code: ProblemCode
   /** Where "Try again" leads (relative or `http(s)`); no button when absent or unsafe. */
   retryUrl?: string
+  /** Where "Back to the site" leads, for a person who meant to stop; no link when absent. */
+  backUrl?: string
 }
 
 /** A snapshot-page (快照页) user: tap "使用完整服务", then try again. */
@@ -53,6 +55,7 @@ const COMMON = {
   copy: { zh: '复制链接', en: 'Copy link' },
   copied: { zh: '已复制', en: 'Copied' },
   retry: { zh: '重试', en: 'Try again' },
+  back: { zh: '返回网站', en: 'Back to the site' },
   code: { zh: '代码', en: 'Code' },
   qrLabel: { zh: '登录二维码', en: 'Login QR code' },
   showQr: { zh: '显示二维码', en: 'Show QR code' },
@@ -86,6 +89,13 @@ function retryButton(lang: PageLang, retryUrl: string | undefined): SafeHtml | '
   const href = safeUrl(retryUrl)
   if (href === '#') return ''
   return html`<div class="actions"><a class="btn primary" href="${href}">${COMMON.retry[lang]}</a></div>`
+}
+
+function backLink(lang: PageLang, backUrl: string | undefined): SafeHtml | '' {
+  if (backUrl === undefined || backUrl === '') return ''
+  const href = safeUrl(backUrl)
+  if (href === '#') return ''
+  return html`<p class="hint"><a href="${href}">${COMMON.back[lang]}</a></p>`
 }
 
 const SCAN = {
@@ -156,12 +166,12 @@ ${icon('phone')}
 <p class="lead">${t.lead}</p>
 ${steps(url === undefined ? [t.step2, t.step3] : [t.step1, t.step2, t.step3])}
 ${url === undefined ? '' : linkBox(v.lang, url)}
-<p class="hint">${t.desktop}</p>
 ${
   url === undefined
     ? ''
     : html`<details><summary>${COMMON.showQr[v.lang]}</summary>${qrBox(v.lang, url)}<p class="hint">${t.album}</p></details>`
 }
+<p class="hint">${t.desktop}</p>
 </section>`
   return page({ lang: v.lang, title: t.title, body, copyScript: url !== undefined })
 }
@@ -251,6 +261,7 @@ ${icon(p.tone)}
 <h1>${title}</h1>
 <p class="lead">${p.message[v.lang]}</p>
 ${retryButton(v.lang, v.retryUrl)}
+${backLink(v.lang, v.backUrl)}
 </section>
 ${reference(v.lang, v.code)}`
   return page({ lang: v.lang, title, body })

@@ -48,6 +48,8 @@ export function jsonResponse(body: unknown, status = 200, headers?: HeadersInit)
 export interface ProblemResponseOptions {
   /** Where the page's "Try again" button leads (HTML only). */
   retryUrl?: string
+  /** Where "Back to the site" leads. */
+  backUrl?: string
   /** Extra headers, e.g. `Allow`, `Retry-After`, `Set-Cookie`. */
   headers?: HeadersInit
 }
@@ -67,7 +69,7 @@ export function problemResponse(
   const response = wantsJson(request)
     ? jsonResponse(problemJson(code, lang), status, options.headers)
     : htmlResponse(
-        renderProblem({ lang, code, retryUrl: options.retryUrl }),
+        renderProblem({ lang, code, retryUrl: options.retryUrl, backUrl: options.backUrl }),
         status,
         options.headers,
       )

@@ -17,6 +17,7 @@ p{margin:0 0 12px}
 .qr{width:min(232px,64vw);margin:20px auto 8px;padding:10px;background:#fff;border:1px solid var(--line);border-radius:12px}
 .qr svg{display:block;width:100%;height:auto}
 .hint{font-size:14px;color:var(--muted);margin:8px 0 0}
+.lead,.steps li,.hint{text-wrap:pretty}
 .steps{text-align:left;margin:20px 0 0;padding:0;list-style:none;counter-reset:step}
 .steps li{position:relative;padding:0 0 14px 36px;counter-increment:step}
 .steps li::before{content:counter(step);position:absolute;left:0;top:1px;width:24px;height:24px;border-radius:50%;background:#e8f8ef;color:var(--green-text);font-size:13px;font-weight:600;line-height:24px;text-align:center}
@@ -33,6 +34,7 @@ p{margin:0 0 12px}
 details{margin:20px 0 0;text-align:left;border-top:1px solid var(--line);padding-top:14px}
 summary{cursor:pointer;color:var(--green-text);font-size:15px}
 details .qr{margin-top:14px}
+details .hint{text-align:center}
 .ref{margin:16px 0 0;text-align:center;font-size:12px;color:var(--muted)}
 .ref code{font-family:var(--mono)}
 @media (min-width:640px){.wrap{padding-top:48px}.card{padding:36px 32px 32px}}
