@@ -28,14 +28,41 @@ const raw = {
   },
 }
 
+// Full from the start: every set evicts the oldest value, against a Map bounded the same way.
+const full = memoryStore({ maxEntries: COUNT })
+const bounded = new Map()
+let oldest = bounded.keys()
+for (let i = 0; i < COUNT; i++) {
+  await full.set(`f${i}`, 'value', 60_000)
+  bounded.set(`f${i}`, { v: 'value', e: Date.now() + 60_000 })
+}
+let fullNext = COUNT
+let boundedNext = COUNT
+const rawFull = async (k, v, ttl) => {
+  bounded.delete(k)
+  if (bounded.size >= COUNT) {
+    let next = oldest.next()
+    if (next.done) {
+      oldest = bounded.keys()
+      next = oldest.next()
+    }
+    bounded.delete(next.value)
+  }
+  bounded.set(k, { v, e: Date.now() + ttl })
+}
+
 const ops = {
   set: [(i) => store.set(`k${i}`, 'value', 60_000), (i) => raw.set(`k${i}`, 'value', 60_000)],
+  'set full': [
+    () => full.set(`f${fullNext++}`, 'value', 60_000),
+    () => rawFull(`f${boundedNext++}`, 'value', 60_000),
+  ],
   get: [(i) => store.get(`k${i}`), (i) => raw.get(`k${i}`)],
   consume: [(i) => store.consume(`k${i}`), (i) => raw.consume(`k${i}`)],
 }
 
 console.log(`memory store vs Map, ${COUNT} ops x ${ROUNDS} rounds (median ops/s)`)
-console.log('op        store       raw     ratio')
+console.log('op          store       raw     ratio')
 for (const [name, [ours, theirs]] of Object.entries(ops)) {
   const a = []
   const b = []
@@ -51,6 +78,6 @@ for (const [name, [ours, theirs]] of Object.entries(ops)) {
   }
   const [s, m] = [median(a), median(b)]
   console.log(
-    `${name.padEnd(8)} ${Math.round(s).toString().padStart(9)} ${Math.round(m).toString().padStart(9)}   ${(s / m).toFixed(2)}x`,
+    `${name.padEnd(10)} ${Math.round(s).toString().padStart(9)} ${Math.round(m).toString().padStart(9)}   ${(s / m).toFixed(2)}x`,
   )
 }

@@ -4,17 +4,25 @@ import type { Lock, Store } from './store.js'
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most entries kept (locks included); the oldest written are evicted first. Default `100_000`. */
+  /**
+   * Most values kept (locks apart); when full, expired values go first, then the oldest written.
+   * Default `100_000`.
+   */
   maxEntries?: number
+  /**
+   * Most locks held at once. Locks are never evicted: when this many are live, `lock()` resolves
+   * `undefined` (as if taken by someone else) until one is released or expires. Default `10_000`.
+   */
+  maxLocks?: number
   /** The clock, in ms since the epoch. Default `Date.now`; tests pass their own. */
   now?: () => number
 }
 
 /** A {@link Store} in this process's memory, with a few extras for tests and monitoring. */
 export interface MemoryStore extends Store {
-  /** Entries held now, expired ones not yet swept included. */
+  /** Values and locks held now, expired ones not yet swept included. */
   readonly size: number
-  /** Removes everything. */
+  /** Removes everything, locks included. */
   clear(): void
 }
 
@@ -23,15 +31,16 @@ interface Entry {
   expiresAt: number
 }
 
-// Lock names get a prefix no Store key can start with, so the two never collide.
-const LOCK = '\u0000lock:'
-// Entries examined for expiry on each write: enough to keep pace with writes, without timers.
+// Values examined for expiry on each write: enough to keep pace with writes, without timers.
 const SWEEP_PER_WRITE = 8
+// Examined on a write to a full store before the oldest live value is evicted instead.
+const SWEEP_WHEN_FULL = 8
 
 /**
  * The default store: a bounded map in this process's memory. Expired entries are removed lazily on
- * access and a few at a time on each write (no timer per key), and the entry count never exceeds
- * `maxEntries`, so a flood of logins that never come back cannot grow it. For one process only:
+ * access and a few at a time on each write (no timer per key), and the number of values never
+ * exceeds `maxEntries`, so a flood of logins that never come back cannot grow it. Locks live in a
+ * map of their own that eviction never touches, so a held lock stays held. For one process only:
  * use `wxauth/redis` when the app runs on several.
  *
  * @example
@@ -42,28 +51,42 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw invalidArgument('maxEntries must be a positive integer')
   }
+  const maxLocks = options.maxLocks ?? 10_000
+  if (!Number.isInteger(maxLocks) || maxLocks < 1) {
+    throw invalidArgument('maxLocks must be a positive integer')
+  }
   const now = options.now ?? Date.now
   if (typeof now !== 'function') throw invalidArgument('now must be a function returning ms')
 
-  // Map iteration follows insertion order, and a re-set moves a key to the end: the first entry is
-  // always the oldest written, which is the one to evict.
+  // Map iteration follows insertion order, and a re-set moves a key to the end: the oldest written
+  // come first. Both iterators are kept across calls: a new iterator starts at the front of the
+  // map's table and walks over every slot deleted since its last compaction, which on a full store
+  // (one eviction per write) would make each write cost up to the table's size.
   const entries = new Map<string, Entry>()
-  let cursor = entries.keys()
+  // Goes round the values, checking a few for expiry on each write.
+  let sweeper = entries.keys()
+  // Deletes every key it yields, so what it yields next is always the oldest value.
+  let evictor = entries.keys()
 
-  function live(key: string, at: number): Entry | undefined {
-    const entry = entries.get(key)
+  const locks = new Map<string, Entry>()
+  // No lock expires before this, a lower bound kept on every take: while the clock is before it,
+  // a full lock map has nothing to sweep, which spares a scan on each lock() refused.
+  let earliestLock = Number.POSITIVE_INFINITY
+
+  function live(map: Map<string, Entry>, key: string, at: number): Entry | undefined {
+    const entry = map.get(key)
     if (!entry) return undefined
     if (entry.expiresAt > at) return entry
-    entries.delete(key)
+    map.delete(key)
     return undefined
   }
 
-  function sweep(at: number): void {
-    for (let i = 0; i < SWEEP_PER_WRITE && entries.size > 0; i++) {
-      let next = cursor.next()
+  function sweep(at: number, count: number): void {
+    for (let i = 0; i < count && entries.size > 0; i++) {
+      let next = sweeper.next()
       if (next.done) {
-        cursor = entries.keys()
-        next = cursor.next()
+        sweeper = entries.keys()
+        next = sweeper.next()
         if (next.done) return
       }
       const entry = entries.get(next.value)
@@ -71,24 +94,46 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     }
   }
 
-  function write(key: string, entry: Entry, at: number): void {
-    sweep(at)
-    entries.delete(key)
-    while (entries.size >= maxEntries) {
-      const oldest = entries.keys().next()
-      if (oldest.done) break
-      entries.delete(oldest.value)
+  function evictOldest(): void {
+    let next = evictor.next()
+    if (next.done) {
+      evictor = entries.keys()
+      next = evictor.next()
+      if (next.done) return
     }
+    entries.delete(next.value)
+  }
+
+  function write(key: string, entry: Entry, at: number): void {
+    sweep(at, SWEEP_PER_WRITE)
+    entries.delete(key)
+    if (entries.size >= maxEntries) sweep(at, SWEEP_WHEN_FULL)
+    while (entries.size >= maxEntries) evictOldest()
     entries.set(key, entry)
+  }
+
+  /** Whether a lock can be added, after sweeping expired locks when the map is full. */
+  function roomForLock(at: number): boolean {
+    if (locks.size < maxLocks) return true
+    if (at < earliestLock) return false
+    earliestLock = Number.POSITIVE_INFINITY
+    for (const [name, entry] of locks) {
+      if (entry.expiresAt <= at) locks.delete(name)
+      else if (entry.expiresAt < earliestLock) earliestLock = entry.expiresAt
+    }
+    return locks.size < maxLocks
   }
 
   return {
     get size() {
-      return entries.size
+      return entries.size + locks.size
     },
     clear() {
       entries.clear()
-      cursor = entries.keys()
+      sweeper = entries.keys()
+      evictor = entries.keys()
+      locks.clear()
+      earliestLock = Number.POSITIVE_INFINITY
     },
     async set(key, value, ttl) {
       checkKey(key)
@@ -97,10 +142,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       write(key, { value, expiresAt: at + checkTtl(ttl) }, at)
     },
     async get(key) {
-      return live(checkKey(key), now())?.value
+      return live(entries, checkKey(key), now())?.value
     },
     async consume(key) {
-      const entry = live(checkKey(key), now())
+      const entry = live(entries, checkKey(key), now())
       if (!entry) return undefined
       entries.delete(key)
       return entry.value
@@ -109,17 +154,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       entries.delete(checkKey(key))
     },
     async lock(key, ttl) {
-      const name = LOCK + checkKey(key)
-      const at = now()
+      const name = checkKey(key)
       const lifetime = checkTtl(ttl)
-      if (live(name, at)) return undefined
+      const at = now()
+      if (live(locks, name, at)) return undefined
+      // Fails closed: a lock that cannot be recorded is not handed out.
+      if (!roomForLock(at)) return undefined
       const token = crypto.randomUUID()
       const expiresAt = at + lifetime
-      write(name, { value: token, expiresAt }, at)
+      locks.set(name, { value: token, expiresAt })
+      if (expiresAt < earliestLock) earliestLock = expiresAt
       return memoryLock(token, expiresAt, () => {
-        const held = live(name, now())
+        const held = live(locks, name, now())
         if (held?.value !== token) return false
-        entries.delete(name)
+        locks.delete(name)
         return true
       })
     },

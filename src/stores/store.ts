@@ -13,6 +13,9 @@ export interface Store {
   /**
    * Reads and deletes `key` in one atomic step: of any number of concurrent consumers of one key,
    * exactly one receives the value; the others get `undefined`.
+   *
+   * A `consume` that rejects (a timeout, a lost connection) may still have deleted the value, and
+   * nobody received it: callers treat the value as consumed (a login restarts) and never retry.
    */
   consume(key: string): Promise<string | undefined>
   /** Deletes `key`; deleting an absent key is not an error. */
@@ -21,6 +24,11 @@ export interface Store {
    * Tries to take the lock named `key` for `ttl` milliseconds. Resolves a {@link Lock} when taken,
    * `undefined` when someone else holds it. A lock expires by itself, so a crashed holder cannot
    * block others for longer than `ttl`. Lock names live apart from keys of {@link Store.set}.
+   *
+   * Locks reduce duplicate work (one token refresh instead of one per instance); they are not a
+   * correctness guarantee. A holder may pause past `ttl`, and a lock on a single Redis primary can
+   * be lost on failover, so two holders are possible: what the lock protects must stay correct
+   * when that happens (for example a compare-and-set on the data written).
    */
   lock(key: string, ttl: number): Promise<Lock | undefined>
 }

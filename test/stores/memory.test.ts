@@ -12,6 +12,21 @@ runStoreConformance(
     advance: (ms) => {
       clock += ms
     },
+    now: () => clock,
+  },
+  { describe, it, afterAll },
+)
+
+// Small enough that the suite's writes evict values: what eviction must never break (held locks
+// above all).
+runStoreConformance(
+  'memory store (50 entries)',
+  {
+    create: () => memoryStore({ maxEntries: 50, now: () => clock }),
+    advance: (ms) => {
+      clock += ms
+    },
+    now: () => clock,
   },
   { describe, it, afterAll },
 )
@@ -56,27 +71,94 @@ describe('memory store bounds', () => {
     expect(Math.max(...sizes.slice(1)) - Math.min(...sizes.slice(1))).toBeLessThan(live * 0.1)
   })
 
-  it('locks count toward maxEntries and are swept when expired', async () => {
+  it('never evicts a live lock: a full store of values keeps it exclusive', async () => {
+    const store = memoryStore({ maxEntries: 10 })
+    const held = await store.lock('refresh', 60_000)
+    expect(held).toBeDefined()
+    for (let i = 0; i < 1_000; i++) await store.set(`k${i}`, 'v', 60_000)
+    expect(await store.get('k999')).toBe('v')
+    expect(await store.lock('refresh', 60_000)).toBeUndefined()
+    expect(await held?.release()).toBe(true)
+    expect(await store.lock('refresh', 60_000)).toBeDefined()
+  })
+
+  it('locks do not take room from values, and fail closed when maxLocks are live', async () => {
+    let now = 0
+    const store = memoryStore({ now: () => now, maxEntries: 10, maxLocks: 10 })
+    const locks = []
+    for (let i = 0; i < 10; i++) locks.push(await store.lock(`l${i}`, 1_000 + i))
+    expect(locks.every((lock) => lock !== undefined)).toBe(true)
+    for (let i = 0; i < 10; i++) await store.set(`k${i}`, 'v', 60_000)
+    expect(store.size).toBe(20)
+    expect(await store.get('k0')).toBe('v')
+    // Full of live locks: a new one is refused rather than taken from a holder.
+    expect(await store.lock('other', 1_000)).toBeUndefined()
+    expect(await store.lock('l0', 1_000)).toBeUndefined()
+    expect(await locks[5]?.release()).toBe(true)
+    const other = await store.lock('other', 1_000)
+    expect(other).toBeDefined()
+    expect(await store.lock('another', 1_000)).toBeUndefined()
+    // Expired locks make room again, the earliest first.
+    now += 1_000
+    expect(await store.lock('another', 1_000)).toBeDefined()
+    expect(await store.lock('l1', 1_000)).toBeUndefined()
+    expect(await store.lock('l0', 1_000)).toBeDefined()
+    now += 5_000
+    for (let i = 0; i < 10; i++) expect(await store.lock(`again${i}`, 1_000)).toBeDefined()
+  })
+
+  it('a full store evicts expired values before live ones', async () => {
     let now = 0
     const store = memoryStore({ now: () => now, maxEntries: 10 })
-    for (let i = 0; i < 10; i++) expect(await store.lock(`l${i}`, 1_000)).toBeDefined()
-    expect(store.size).toBe(10)
+    for (let i = 0; i < 5; i++) await store.set(`live${i}`, 'v', 60_000)
+    for (let i = 0; i < 5; i++) await store.set(`short${i}`, 'v', 1_000)
     now += 2_000
-    for (let i = 0; i < 10; i++) await store.set(`k${i}`, 'v', 60_000)
-    expect(await store.get('k0')).toBe('v')
-    expect(await store.lock('l0', 1_000)).toBeDefined()
+    for (let i = 0; i < 5; i++) await store.set(`new${i}`, 'v', 60_000)
+    for (let i = 0; i < 5; i++) expect(await store.get(`live${i}`)).toBe('v')
+    for (let i = 0; i < 5; i++) expect(await store.get(`new${i}`)).toBe('v')
   })
 
-  it('rejects a bad maxEntries', () => {
+  it('keeps evicting at full speed once full (no walk over deleted slots)', async () => {
+    // Each eviction must find the oldest value in constant time. Starting a new iterator at the
+    // front of the map instead walks over every slot deleted since the table was last compacted:
+    // thousands per write once full, which made the full run below many times slower.
+    const size = 200_000
+    const writes = 50_000
+    async function run(maxEntries: number): Promise<number> {
+      const store = memoryStore({ maxEntries })
+      for (let i = 0; i < size; i++) await store.set(`k${i}`, 'v', 60_000)
+      const started = performance.now()
+      for (let i = size; i < size + writes; i++) await store.set(`k${i}`, 'v', 60_000)
+      const elapsed = performance.now() - started
+      expect(store.size).toBe(Math.min(maxEntries, size + writes))
+      return elapsed
+    }
+    // The best of two runs each, which also warms up the code paths.
+    const roomy = Math.min(await run(size * 2), await run(size * 2))
+    const full = Math.min(await run(size), await run(size))
+    // Eviction costs a delete per write; a generous bound, far below the quadratic walk.
+    expect(full).toBeLessThan(roomy * 4 + 50)
+  })
+
+  it('rejects a bad maxEntries or maxLocks', () => {
     expect(() => memoryStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/)
     expect(() => memoryStore({ maxEntries: 1.5 })).toThrow(TypeError)
+    expect(() => memoryStore({ maxLocks: 0 })).toThrow(/maxLocks must be a positive integer/)
+    expect(() => memoryStore({ maxLocks: Number.NaN })).toThrow(TypeError)
   })
 
-  it('clear() empties it', async () => {
-    const store = memoryStore()
-    await store.set('a', '1', 60_000)
+  it('clear() empties it, locks included', async () => {
+    const store = memoryStore({ maxEntries: 3 })
+    for (let i = 0; i < 10; i++) await store.set(`k${i}`, String(i), 60_000)
+    await store.lock('l', 60_000)
     store.clear()
     expect(store.size).toBe(0)
-    expect(await store.get('a')).toBeUndefined()
+    expect(await store.get('k9')).toBeUndefined()
+    expect(await store.lock('l', 60_000)).toBeDefined()
+    // Eviction starts over from the oldest after clear().
+    for (let i = 0; i < 4; i++) await store.set(`n${i}`, String(i), 60_000)
+    expect(await store.get('n0')).toBeUndefined()
+    expect(await store.get('n1')).toBe('1')
+    expect(await store.get('n3')).toBe('3')
   })
 })

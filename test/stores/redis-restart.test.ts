@@ -149,11 +149,9 @@ if (!installed && process.env.CI === 'true') {
           expect(await held?.release()).toBe(false)
           expect(await store.get('written-while-down')).toBe(late ? 'v' : undefined)
           await store.delete('written-while-down')
-          if (late) {
-            // The lock attempt that failed during the outage took the lock once Redis came back.
-            expect(await store.lock('refresh', 60_000)).toBeUndefined()
-            await store.clear()
-          }
+          // A lock attempt that failed during the outage may have taken the lock once Redis came
+          // back (the offline queue ran it), but the store queued its release right behind it:
+          // no lock is left orphaned for its 60 s.
           const lock = await store.lock('refresh', 60_000)
           expect(lock).toBeDefined()
           await store.set('tx', 'again', 60_000)

@@ -15,7 +15,8 @@ import {
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const START = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
 // Every key of this run lives under RUN; the worker processes of the conformance suite read it too.
-const RUN = `wxauth-test:${crypto.randomUUID()}:`
+// Short, as prefixes are at most 64 characters and the conformance suite adds up to 30.
+const RUN = `wxauth-test:${crypto.randomUUID().slice(0, 8)}:`
 process.env.WXAUTH_REDIS_TEST_PREFIX = RUN
 
 const reachable = await ping()
@@ -55,6 +56,33 @@ if (!reachable && process.env.CI === 'true') {
     )
 
     describe(`redis store (${kind})`, () => {
+      it('a reply that arrived while the event loop was blocked beats the deadline', async () => {
+        const timeout = 50
+        const store = storeOn(client, `${kind}:blocked:`, { timeout })
+        await store.set('k', 'v', 60_000)
+        for (const call of [() => store.get('k'), () => store.lock('held', 60_000)]) {
+          // Sends the command, then blocks the event loop for longer than the timeout with no
+          // chance to read the socket in between: ioredis writes at once, node-redis from a
+          // setImmediate queued before the one that blocks.
+          const result = await new Promise<{ settled: Promise<unknown> }>((resolve) => {
+            setImmediate(() => {
+              const settled = call()
+              settled.catch(() => {})
+              const block = () => {
+                const until = performance.now() + timeout * 4
+                while (performance.now() < until) {
+                  // The reply arrives meanwhile and waits on the socket.
+                }
+                resolve({ settled })
+              }
+              if (kind === 'ioredis') block()
+              else setImmediate(block)
+            })
+          })
+          await expect(result.settled).resolves.toBeDefined()
+        }
+      })
+
       it('consume falls back to a Lua script where GETDEL is missing, still atomically', async () => {
         const store = redisStore({ client, prefix: `${RUN}${kind}:lua:`, getdel: false })
         await store.set('a', 'one', 60_000)
@@ -141,6 +169,11 @@ if (!reachable && process.env.CI === 'true') {
           // The consume was sent before its timeout and ran once the pause ended: an ambiguous
           // consume has to be treated as consumed.
           expect(await store.get('tx')).toBeUndefined()
+          // The lock's SET NX ran too, once the pause ended; the release the store sent right
+          // behind it freed the lock, which nobody would otherwise hold for its 60 s.
+          const lock = await store.lock('refresh', 60_000)
+          expect(lock).toBeDefined()
+          expect(await lock?.release()).toBe(true)
           await store.set('after', 'works', 60_000)
           expect(await store.consume('after')).toBe('works')
           // Late replies to the timed-out calls have arrived by now; none may surface.
@@ -217,8 +250,21 @@ if (!reachable && process.env.CI === 'true') {
       expect(() => redisStore({ client: cluster as never })).toThrow(/cluster/)
     })
 
-    it('rejects an empty prefix and a bad timeout', () => {
+    it('rejects a prefix that is empty, too long, has no final colon or a control character', () => {
       invalid(() => redisStore({ client: admin, prefix: '' }))
+      invalid(() => redisStore({ client: admin, prefix: 'app1' }))
+      invalid(() => redisStore({ client: admin, prefix: `${'p'.repeat(64)}:` }))
+      invalid(() => redisStore({ client: admin, prefix: 'app:\u0000lock:' }))
+      invalid(() => redisStore({ client: admin, prefix: 'app\n:' }))
+      invalid(() => redisStore({ client: admin, prefix: 'app\u0085:' }))
+      invalid(() => redisStore({ client: admin, prefix: 'app\ud800:' }))
+      invalid(() => redisStore({ client: admin, prefix: 42 as unknown as string }))
+      expect(() => redisStore({ client: admin, prefix: 'app1' })).toThrow(/ending with ':'/)
+      expect(redisStore({ client: admin, prefix: `${'p'.repeat(63)}:` }).prefix).toHaveLength(64)
+      expect(redisStore({ client: admin, prefix: '应用:' }).prefix).toBe('应用:')
+    })
+
+    it('rejects a bad timeout', () => {
       invalid(() => redisStore({ client: admin, timeout: 0 }))
       invalid(() => redisStore({ client: admin, timeout: Number.NaN }))
     })

@@ -63,6 +63,7 @@ runStoreConformance(
     advance: (ms) => {
       clock += ms
     },
+    now: () => clock,
     processes: { module: fileURLToPath(new URL('./workers/sqlite.mjs', import.meta.url)) },
   },
   { describe, it, afterAll },
@@ -186,14 +187,14 @@ describe('sqlite store housekeeping', () => {
     })
   })
 
-  it('keeps keys with lone surrogates and values with NUL exactly, and distinct', async () => {
+  it('keeps values with NUL exactly and distinct, and what wxauth writes as readable text', async () => {
     const path = join(dir, 'text.db')
     const store = open(path)
-    const odd = ['\ud800', '\udfff', 'x\ud83d', 'x\udc00']
-    for (const text of odd) await store.set(text, `${text}\u0000!`, 60_000)
+    const odd = ['\u0000', 'x\u0000', 'x\u0000y', 'x\u0000z', '🙂\u0000🙂']
+    for (const [i, text] of odd.entries()) await store.set(`k${i}`, text, 60_000)
     await store.set('tx:plain', 'plain', 60_000)
-    for (const text of odd) expect(await store.get(text)).toBe(`${text}\u0000!`)
-    // What wxauth writes stays readable text in the file.
+    for (const [i, text] of odd.entries()) expect(await store.get(`k${i}`)).toBe(text)
+    for (const [i, text] of odd.entries()) expect(await store.consume(`k${i}`)).toBe(text)
     const types = inspect(path, (db) =>
       db
         .prepare(
@@ -202,6 +203,32 @@ describe('sqlite store housekeeping', () => {
         .get(),
     )
     expect(types).toMatchObject({ k: 'text', v: 'text' })
+  })
+
+  it('a sweep that fails neither fails nor undoes the write that ran it', async () => {
+    const path = join(dir, 'sweep-fails.db')
+    const store = open(path)
+    await store.set('doomed', 'v', 1_000)
+    // A trigger that makes every sweep fail, as a broken or busy database would.
+    inspect(path, (db) =>
+      db.exec(`CREATE TRIGGER no_sweep BEFORE DELETE ON wxauth_store
+        WHEN old.key = 'wxauth:doomed' BEGIN SELECT RAISE(ABORT, 'sweep refused'); END`),
+    )
+    clock += 2_000
+    for (let i = 0; i < SWEEP_EVERY * 3; i++) await store.set(`k${i}`, String(i), 60_000)
+    for (let i = 0; i < SWEEP_EVERY * 3; i++) {
+      expect(await store.lock(`l${i}`, 60_000)).toBeDefined()
+    }
+    expect(await store.get(`k${SWEEP_EVERY * 3 - 1}`)).toBe(String(SWEEP_EVERY * 3 - 1))
+    expect(rows(path)).toBe(1 + SWEEP_EVERY * 6)
+    inspect(path, (db) => db.exec('DROP TRIGGER no_sweep'))
+    for (let i = 0; i < SWEEP_EVERY; i++) await store.set('again', String(i), 60_000)
+    expect(rows(path)).toBe(SWEEP_EVERY * 6 + 1)
+    expect(
+      inspect(path, (db) =>
+        db.prepare("SELECT count(*) AS n FROM wxauth_store WHERE key = 'wxauth:doomed'").get(),
+      ),
+    ).toMatchObject({ n: 0 })
   })
 })
 
@@ -260,6 +287,9 @@ describe('sqlite store errors', () => {
       {},
       { path: '' },
       { path: ':memory:', prefix: '' },
+      { path: ':memory:', prefix: 'app' },
+      { path: ':memory:', prefix: 'app:\u0000lock:' },
+      { path: ':memory:', prefix: `${'p'.repeat(64)}:` },
       { path: ':memory:', table: 'store; DROP TABLE x' },
       { path: ':memory:', timeout: -1 },
     ]

@@ -9,10 +9,10 @@
  * import { runStoreConformance } from 'wxauth/conformance'
  * runStoreConformance('my store', { create: ({ prefix }) => myStore({ prefix }) }, { describe, it })
  * ```
- * @module
+ * @module wxauth/conformance
  */
 import assert from 'node:assert/strict'
-import { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from '../arguments.js'
+import { MAX_KEY_LENGTH, MAX_TTL, MAX_VALUE_BYTES } from '../arguments.js'
 import type { Store } from '../store.js'
 import { runLockProcesses } from './processes.js'
 
@@ -20,14 +20,20 @@ import { runLockProcesses } from './processes.js'
 export interface ConformanceTarget {
   /**
    * A store over the shared backend. Stores created with different prefixes must not see each
-   * other's keys or locks; the suite uses a fresh random prefix for every test.
+   * other's keys or locks; the suite uses a fresh random prefix for every test, of at most 30
+   * characters and ending with `:`.
    */
   create(options: { prefix: string }): Store | Promise<Store>
   /**
    * Moves the store's clock forward by `ms`, for stores that take a clock. Without it, expiry is
-   * checked with short real waits.
+   * checked with real waits (a few seconds in all).
    */
   advance?(ms: number): void
+  /**
+   * The store's clock, in ms since the epoch, when it is not `Date.now` (the clock that
+   * {@link ConformanceTarget.advance} moves): `Lock.expiresAt` is checked against it.
+   */
+  now?(): number
   /**
    * Enables the lock test across 4 operating-system processes: `module` is the absolute path (or
    * file URL) of an ES module whose default export is
@@ -54,14 +60,19 @@ export function runStoreConformance(
   api: ConformanceTestApi,
 ): void {
   const { describe, it } = api
-  const fresh = async () => target.create({ prefix: `conformance:${crypto.randomUUID()}:` })
+  const fresh = async () => target.create({ prefix: randomPrefix() })
 
   /** Waits until `ttl` has passed: on the store's clock when it has one, else for real. */
   async function elapse(ms: number) {
     if (target.advance) target.advance(ms)
-    else await new Promise((resolve) => setTimeout(resolve, ms))
+    else await sleep(ms)
   }
   const shortTtl = target.advance ? 60_000 : 50
+  /** The clock of `Lock.expiresAt`; unknown for a store with a clock of its own but no `now`. */
+  function storeClock(): number | undefined {
+    if (target.now) return target.now()
+    return target.advance ? undefined : Date.now()
+  }
 
   describe(name, () => {
     if (target.cleanup && api.afterAll) api.afterAll(() => target.cleanup?.())
@@ -112,27 +123,50 @@ export function runStoreConformance(
         assert.equal(await store.consume('b'), undefined)
       })
 
-      it('setting again restarts the ttl', async () => {
-        if (!target.advance) return // needs a controllable clock to be exact
-        const store = await fresh()
-        await store.set('a', 'one', 1_000)
-        target.advance(900)
-        await store.set('a', 'two', 1_000)
-        target.advance(900)
-        assert.equal(await store.get('a'), 'two')
-        target.advance(200)
-        assert.equal(await store.get('a'), undefined)
-      })
+      if (target.advance) {
+        const { advance } = target
+        it('setting again restarts the ttl', async () => {
+          const store = await fresh()
+          await store.set('a', 'one', 1_000)
+          advance(900)
+          await store.set('a', 'two', 1_000)
+          advance(900)
+          assert.equal(await store.get('a'), 'two')
+          advance(200)
+          assert.equal(await store.get('a'), undefined)
+        })
 
-      it('a key is live until just before its ttl', async () => {
-        if (!target.advance) return
-        const store = await fresh()
-        await store.set('a', 'one', 10_000)
-        target.advance(9_999)
-        assert.equal(await store.get('a'), 'one')
-        target.advance(1)
-        assert.equal(await store.get('a'), undefined)
-      })
+        it('a key is live until just before its ttl', async () => {
+          const store = await fresh()
+          await store.set('a', 'one', 10_000)
+          advance(9_999)
+          assert.equal(await store.get('a'), 'one')
+          advance(1)
+          assert.equal(await store.get('a'), undefined)
+        })
+      } else {
+        // In real time, with margins of 500 ms on either side: both at once, to save 1.5 s.
+        it('setting again restarts the ttl, and a key is live until just before its ttl', async () => {
+          const store = await fresh()
+          const restarts = async () => {
+            await store.set('a', 'one', 1_500)
+            await sleep(1_000)
+            await store.set('a', 'two', 1_500)
+            await sleep(1_000)
+            assert.equal(await store.get('a'), 'two', 'live 1 s into its second ttl of 1.5 s')
+            await eventually(async () => (await store.get('a')) === undefined)
+          }
+          const lives = async () => {
+            await store.set('b', 'one', 1_500)
+            await store.set('c', 'two', 1_500)
+            await sleep(1_000)
+            assert.equal(await store.get('b'), 'one', 'live 1 s into a ttl of 1.5 s')
+            assert.equal(await store.consume('c'), 'two', 'consumable 1 s into a ttl of 1.5 s')
+            await eventually(async () => (await store.get('b')) === undefined)
+          }
+          await Promise.all([restarts(), lives()])
+        })
+      }
     })
 
     describe('consume', () => {
@@ -169,11 +203,19 @@ export function runStoreConformance(
     describe('lock', () => {
       it('is exclusive until released, and release only works once', async () => {
         const store = await fresh()
+        const before = storeClock()
         const lock = await store.lock('refresh', 60_000)
+        const after = storeClock()
         assert.ok(lock, 'the first lock is taken')
         assert.equal(typeof lock.token, 'string')
         assert.ok(lock.token.length >= 16, 'the token is unguessable')
-        assert.ok(lock.expiresAt > Date.now() - 60_000)
+        assert.equal(typeof lock.expiresAt, 'number')
+        if (before !== undefined && after !== undefined) {
+          assert.ok(
+            lock.expiresAt >= before + 60_000 && lock.expiresAt <= after + 60_000,
+            `expiresAt ${lock.expiresAt} lies ttl after the call (${before}..${after} + 60000)`,
+          )
+        }
         assert.equal(await store.lock('refresh', 60_000), undefined)
         assert.equal(await lock.release(), true)
         assert.equal(await lock.release(), false)
@@ -230,6 +272,23 @@ export function runStoreConformance(
         assert.equal(await store.get('counter'), String(workers * rounds))
       })
 
+      it('a held lock still excludes after many writes', async () => {
+        const store = await fresh()
+        const lock = await store.lock('refresh', 60_000)
+        assert.ok(lock)
+        // More values than a small bounded store holds: writing them must not drop the lock.
+        for (let batch = 0; batch < 20; batch++) {
+          await Promise.all(
+            Array.from({ length: 100 }, (_, i) => store.set(`filler:${batch}:${i}`, 'v', 60_000)),
+          )
+        }
+        assert.equal(await store.lock('refresh', 60_000), undefined, 'the lock is still held')
+        assert.equal(await lock.release(), true, 'the holder still holds it')
+        const again = await store.lock('refresh', 60_000)
+        assert.ok(again, 'free once released')
+        await again.release()
+      })
+
       it('lock names are apart from keys', async () => {
         const store = await fresh()
         await store.set('name', 'value', 60_000)
@@ -248,7 +307,7 @@ export function runStoreConformance(
       if (target.processes) {
         const { module } = target.processes
         it('excludes 4 processes from a read-modify-write section', async () => {
-          const prefix = `conformance:${crypto.randomUUID()}:`
+          const prefix = randomPrefix()
           const { counter, expected } = await runLockProcesses({
             module,
             prefix,
@@ -284,10 +343,15 @@ export function runStoreConformance(
         ['a key that is too long', (s) => s.get('k'.repeat(MAX_KEY_LENGTH + 1))],
         ['a non-string key', (s) => s.get(42 as unknown as string)],
         ['a key with a control character', (s) => s.set('k\u0000lock:x', 'v', 1_000)],
+        ['a key with a lone high surrogate', (s) => s.set('k\ud800', 'v', 1_000)],
+        ['a key with a lone low surrogate', (s) => s.get('\udc00k')],
         ['a negative ttl', (s) => s.set('k', 'v', -1)],
         ['a zero ttl', (s) => s.set('k', 'v', 0)],
         ['a NaN ttl', (s) => s.set('k', 'v', Number.NaN)],
+        ['a ttl above MAX_TTL', (s) => s.set('k', 'v', MAX_TTL + 1)],
+        ['a non-number ttl', (s) => s.set('k', 'v', '60000' as unknown as number)],
         ['an infinite ttl', (s) => s.lock('k', Number.POSITIVE_INFINITY)],
+        ['a value with a lone surrogate', (s) => s.set('k', 'v\udfff', 1_000)],
         ['an oversize value', (s) => s.set('k', 'v'.repeat(MAX_VALUE_BYTES + 1), 1_000)],
         [
           'an oversize unicode value',
@@ -295,6 +359,17 @@ export function runStoreConformance(
         ],
         ['a non-string value', (s) => s.set('k', { a: 1 } as unknown as string, 1_000)],
         ['an empty lock name', (s) => s.lock('', 1_000)],
+        ['a lock name with a control character', (s) => s.lock('k\n', 1_000)],
+        ['a lock name with a lone surrogate', (s) => s.lock('k\ud83d', 1_000)],
+        ['a non-string lock name', (s) => s.lock(null as unknown as string, 1_000)],
+        ['a lock ttl above MAX_TTL', (s) => s.lock('k', MAX_TTL + 1)],
+        ['a non-number lock ttl', (s) => s.lock('k', undefined as unknown as number)],
+        ['an empty key to consume', (s) => s.consume('')],
+        ['a key to consume with a control character', (s) => s.consume('k\u007f')],
+        ['a key to consume with a lone surrogate', (s) => s.consume('k\ud800')],
+        ['a key to delete that is too long', (s) => s.delete('k'.repeat(MAX_KEY_LENGTH + 1))],
+        ['a non-string key to delete', (s) => s.delete(undefined as unknown as string)],
+        ['a key to delete with a control character', (s) => s.delete('k\u0000')],
       ]
       for (const [label, call] of cases) {
         it(`rejects ${label} with a TypeError and writes nothing`, async () => {
@@ -310,6 +385,15 @@ export function runStoreConformance(
       }
     })
   })
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** A fresh namespace: 30 characters, ending with `:` as the Redis and SQLite stores require. */
+function randomPrefix(): string {
+  return `conformance:${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}:`
 }
 
 async function eventually(check: () => Promise<boolean>, timeout = 5_000): Promise<void> {

@@ -33,9 +33,18 @@ export function runner(commands: Commands, ms: number): Run {
   let head = 0
   let open = 0
   let timer: NodeJS.Timeout | undefined
+  let yielding: NodeJS.Immediate | undefined
+
+  // After the event loop was blocked for longer than the timeout, Node runs due timers before it
+  // reads the sockets, so replies that arrived in time would lose to the deadline. The timer only
+  // yields once: `setImmediate` runs after the poll phase, which hands those replies over first.
+  function due() {
+    timer = undefined
+    yielding = setImmediate(expire)
+  }
 
   function expire() {
-    timer = undefined
+    yielding = undefined
     const now = performance.now()
     while (head < queue.length) {
       const pending = queue[head] as Pending
@@ -60,15 +69,17 @@ export function runner(commands: Commands, ms: number): Run {
         queue.splice(0, head)
         head = 0
       }
-      timer = setTimeout(expire, (queue[head] as Pending).deadline - now)
+      timer = setTimeout(due, (queue[head] as Pending).deadline - now)
     }
   }
 
   function finish(pending: Pending) {
     pending.done = true
-    if (--open === 0 && timer !== undefined) {
+    if (--open === 0 && (timer !== undefined || yielding !== undefined)) {
       clearTimeout(timer)
+      clearImmediate(yielding)
       timer = undefined
+      yielding = undefined
       queue.length = 0
       head = 0
     }
@@ -86,7 +97,7 @@ export function runner(commands: Commands, ms: number): Run {
       }
       queue.push(pending)
       open++
-      timer ??= setTimeout(expire, ms)
+      if (timer === undefined && yielding === undefined) timer = setTimeout(due, ms)
 
       const fail = (error: unknown) => {
         if (pending.done) return

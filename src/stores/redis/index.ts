@@ -1,7 +1,7 @@
 /**
  * wxauth/redis: a {@link Store} in Redis, over an ioredis or node-redis client the app provides.
  *
- * @module
+ * @module wxauth/redis
  */
 export { STORE_TIMEOUT, STORE_UNAVAILABLE, StoreError } from '../errors.js'
 export type { Lock, Store } from '../store.js'

@@ -1,7 +1,7 @@
 import { invalidArgument } from '../../client/errors.js'
-import { checkKey, checkTtl, checkValue } from '../arguments.js'
+import { checkKey, checkPrefix, checkTtl, checkValue, LOCK_SEPARATOR } from '../arguments.js'
 import type { Lock, Store } from '../store.js'
-import { adapt, type RedisClient, text } from './commands.js'
+import { adapt, type Commands, type RedisClient, text } from './commands.js'
 import { runner } from './deadline.js'
 import { CONSUME, RELEASE } from './scripts.js'
 
@@ -9,7 +9,10 @@ import { CONSUME, RELEASE } from './scripts.js'
 export interface RedisStoreOptions {
   /** A connected ioredis or node-redis client; see {@link redisStore} for settings that fail fast. */
   client: RedisClient
-  /** Namespace of every key the store writes. Default `'wxauth:'`. */
+  /**
+   * Namespace of every key the store writes: 1 to 64 characters without control characters,
+   * ending with `:`. Default `'wxauth:'`.
+   */
   prefix?: string
   /** Longest wait for one operation, in ms. Default `500`. */
   timeout?: number
@@ -28,8 +31,6 @@ export interface RedisStore extends Store {
   clear(): Promise<number>
 }
 
-// Lock names get a character no key of wxauth contains, so they never collide with stored keys.
-const LOCK = '\u0000lock:'
 const SCAN_COUNT = '500'
 
 /**
@@ -40,7 +41,8 @@ const SCAN_COUNT = '500'
  * Every operation settles within `timeout` ms: with its result, or with a {@link StoreError} whose
  * code is `STORE_TIMEOUT` or `STORE_UNAVAILABLE`. The operation may still take effect after it
  * failed; in particular a `consume` that failed may have deleted the value, so callers treat a
- * failed `consume` as consumed (the login restarts) and never retry it.
+ * failed `consume` as consumed (the login restarts) and never retry it. A `lock` that failed sends
+ * the release of its attempt right behind it, so a `SET` that still runs leaves no orphaned lock.
  *
  * Configure the client to fail fast while Redis is down instead of queueing commands until it
  * returns, and listen for its `error` events (node-redis otherwise crashes the process):
@@ -61,10 +63,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     throw invalidArgument('redisStore() needs an options object with a client')
   }
   const commands = adapt(options.client)
-  const prefix = options.prefix ?? 'wxauth:'
-  if (typeof prefix !== 'string' || prefix === '') {
-    throw invalidArgument('prefix must be a non-empty string')
-  }
+  const prefix = checkPrefix(options.prefix ?? 'wxauth:')
   const timeout = options.timeout ?? 500
   if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2_147_483_647)) {
     throw invalidArgument('timeout must be a positive number of milliseconds')
@@ -129,7 +128,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       let name: string
       let lifetime: number
       try {
-        name = prefix + LOCK + checkKey(key)
+        name = prefix + LOCK_SEPARATOR + checkKey(key)
         lifetime = checkTtl(ttl)
       } catch (error) {
         return Promise.reject(error)
@@ -138,7 +137,14 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const expiresAt = Date.now() + lifetime
       return run('lock', ['SET', name, token, 'NX', 'PX', String(lifetime)], (reply) =>
         reply === null || reply === undefined ? undefined : lock(name, token, expiresAt),
-      )
+      ).catch((error: unknown) => {
+        // The SET may still run after this failure (it is in the socket, or in the client's
+        // offline queue) and hold the lock for its whole ttl with nobody to release it. Release
+        // it right behind, on the same connection: a compare-and-delete with this attempt's
+        // token, which deletes nothing when the SET never ran or someone else holds the lock.
+        abandon(commands, ['EVAL', RELEASE, '1', name, token])
+        throw error
+      })
     },
     async clear() {
       let deleted = 0
@@ -162,6 +168,15 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
       return deleted
     },
+  }
+}
+
+/** Sends a command whose outcome nobody waits for; its failures are of no interest. */
+function abandon(commands: Commands, args: string[]): void {
+  try {
+    commands.send(args).catch(ignore)
+  } catch {
+    // A client that throws instead of rejecting: the command was not sent.
   }
 }
 

@@ -23,6 +23,11 @@ export interface Statements {
 /** An open database with the store's table and statements. @internal */
 export interface Connection {
   statements: Statements
+  /**
+   * Deletes up to {@link SWEEP_BATCH} rows expired at `now`, without waiting for another
+   * connection's write: a busy database skips the sweep instead (throwing). @internal
+   */
+  sweep(now: number): void
   close(): void
 }
 
@@ -65,7 +70,19 @@ export function openDatabase(path: string, table: string, timeout: number): Conn
       )`,
     )
     db.exec(`CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON ${t} (expires_at)`)
-    return { statements: prepare(db, t), close: () => db.close() }
+    const statements = prepare(db, t)
+    return {
+      statements,
+      sweep: (now) => {
+        db.exec('PRAGMA busy_timeout = 0')
+        try {
+          statements.sweep.run([now])
+        } finally {
+          db.exec(`PRAGMA busy_timeout = ${timeout}`)
+        }
+      },
+      close: () => db.close(),
+    }
   } catch (cause) {
     db.close()
     throw sqliteFailure('open', cause)

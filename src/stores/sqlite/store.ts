@@ -1,5 +1,5 @@
 import { invalidArgument } from '../../client/errors.js'
-import { checkKey, checkTtl, checkValue } from '../arguments.js'
+import { checkKey, checkPrefix, checkTtl, checkValue, LOCK_SEPARATOR } from '../arguments.js'
 import { STORE_UNAVAILABLE, StoreError } from '../errors.js'
 import type { Lock, Store } from '../store.js'
 import { openDatabase, SWEEP_EVERY } from './database.js'
@@ -10,11 +10,19 @@ import { fromSql, toSql } from './text.js'
 export interface SqliteStoreOptions {
   /** The database file, created with mode 0600 when absent; `':memory:'` for a private one. */
   path: string
-  /** Namespace of every key the store writes. Default `'wxauth:'`. */
+  /**
+   * Namespace of every key the store writes: 1 to 64 characters without control characters,
+   * ending with `:`. Default `'wxauth:'`.
+   */
   prefix?: string
   /** The table, created when absent: letters, digits and `_`. Default `'wxauth_store'`. */
   table?: string
-  /** Longest wait for another process's write to finish, in ms (`busy_timeout`). Default `500`. */
+  /**
+   * Longest wait for another process's write to finish, in ms (SQLite's `busy_timeout`). Default
+   * `500`. libsql is synchronous: while an operation waits for another process's write, the
+   * event loop of this process is blocked, for up to `timeout` ms. Keep it short where processes
+   * contend for the file; an operation that waits longer rejects with `STORE_TIMEOUT`.
+   */
   timeout?: number
   /** The clock, in ms since the epoch. Default `Date.now`; tests pass their own. */
   now?: () => number
@@ -28,8 +36,6 @@ export interface SqliteStore extends Store {
   close(): Promise<void>
 }
 
-// Lock names get a character no key of wxauth contains, so they never collide with stored keys.
-const LOCK = '\u0000lock:'
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /**
@@ -59,9 +65,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (typeof path !== 'string' || path === '') {
     throw invalidArgument('path must be a file path or ":memory:"')
   }
-  if (typeof prefix !== 'string' || prefix === '') {
-    throw invalidArgument('prefix must be a non-empty string')
-  }
+  checkPrefix(prefix)
   if (typeof table !== 'string' || !TABLE.test(table)) {
     throw invalidArgument('table must be 1 to 63 letters, digits or _, not starting with a digit')
   }
@@ -75,8 +79,16 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   let closed = false
   let writes = 0
 
+  // After the caller's write has succeeded, and best-effort: a sweep that fails (or would wait
+  // for another process) must neither fail nor hold up the write, and the next sweep deletes
+  // what this one left.
   function sweep(at: number): void {
-    if (++writes % SWEEP_EVERY === 0) sql.sweep.run([at])
+    if (++writes % SWEEP_EVERY !== 0 || closed) return
+    try {
+      connection.sweep(at)
+    } catch {
+      // Left for the next sweep.
+    }
   }
 
   function run<T>(operation: string, work: () => T): T {
@@ -95,7 +107,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   // The values and the locks of this store: its prefix, then the lock marker for locks.
   const keyOf = (key: string) => toSql(prefix + checkKey(key))
-  const lockOf = (key: string) => toSql(prefix + LOCK + checkKey(key))
+  const lockOf = (key: string) => toSql(prefix + LOCK_SEPARATOR + checkKey(key))
 
   function lock(key: Buffer | string, token: string, expiresAt: number): Lock {
     return {
@@ -111,11 +123,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       const name = keyOf(key)
       const data = toSql(checkValue(value))
       const lifetime = checkTtl(ttl)
-      run('set', () => {
+      const at = run('set', () => {
         const at = now()
-        sweep(at)
         sql.set.run([name, data, at + lifetime])
+        return at
       })
+      sweep(at)
     },
     async get(key) {
       const name = keyOf(key)
@@ -133,13 +146,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       const name = lockOf(key)
       const lifetime = checkTtl(ttl)
       const token = crypto.randomUUID()
-      return run('lock', () => {
+      const [at, taken] = run('lock', () => {
         const at = now()
-        sweep(at)
-        const expiresAt = at + lifetime
-        const taken = sql.lock.run([name, token, expiresAt, at]).changes === 1
-        return taken ? lock(name, token, expiresAt) : undefined
+        return [at, sql.lock.run([name, token, at + lifetime, at]).changes === 1] as const
       })
+      sweep(at)
+      return taken ? lock(name, token, at + lifetime) : undefined
     },
     async close() {
       if (closed) return

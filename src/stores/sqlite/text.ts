@@ -1,12 +1,12 @@
-// libsql hands text to SQLite through Rust strings: a NUL ends the text and a lone surrogate
-// becomes U+FFFD, so distinct keys would collide and values would change. Such strings are stored
-// as a BLOB of their UTF-16 code units instead. TEXT never equals a BLOB, so the mapping stays
-// one-to-one, and everything else (all that wxauth writes) stays readable TEXT.
-const LOSSY = /\0|\p{Cs}/u
+// libsql cuts text at its first NUL: values with a NUL, and lock names (which contain one), are
+// stored as a BLOB of their UTF-16 code units instead. TEXT never equals a BLOB, so the mapping
+// stays one-to-one, and everything else (all that wxauth writes) stays readable TEXT. Lone
+// surrogates, which libsql would turn into U+FFFD, never get here: the stores reject strings that
+// are not well-formed UTF-16.
 
 /** `text` as a value SQLite keeps exactly. @internal */
 export function toSql(text: string): string | Buffer {
-  return LOSSY.test(text) ? Buffer.from(text, 'utf16le') : text
+  return text.includes('\0') ? Buffer.from(text, 'utf16le') : text
 }
 
 /** The string that {@link toSql} stored, or `undefined` for anything else. @internal */
