@@ -4,13 +4,19 @@
  * @module
  */
 import { VERSION } from '../client/version.js'
+import { devCommand } from './commands/dev.js'
+import { doctorCommand } from './commands/doctor.js'
 import { emulatorCommand } from './commands/emulator.js'
+import { urlCommand } from './commands/url.js'
 import { line, type Output, UsageError } from './output.js'
 
 const help = `Usage: wxauth <command> [options]
 
 Commands:
+  dev        run the emulator and an example app, ready to log in (wxauth dev --help)
+  doctor     check the configuration and predict WeChat's errors (wxauth doctor --help)
   emulator   run a local WeChat emulator (wxauth emulator --help)
+  url        print an authorize link and its QR code (wxauth url --help)
 
 Options:
   -h, --help     show this help
@@ -18,7 +24,12 @@ Options:
 
 type Command = (args: string[], output: Output, stop: AbortSignal) => Promise<number>
 
-const commands: Record<string, Command> = { emulator: emulatorCommand }
+const commands: Record<string, Command> = {
+  dev: devCommand,
+  doctor: doctorCommand,
+  emulator: emulatorCommand,
+  url: urlCommand,
+}
 
 /** Runs the CLI with the given arguments; resolves to the process exit code. */
 export async function main(argv: string[], output: Output, stop: AbortSignal): Promise<number> {

@@ -112,12 +112,14 @@ async function session(ctx: FlowContext, request: Request): Promise<Response> {
 }
 
 /**
- * Whether a state-changing request comes from this site. Browsers send `Origin` on POST; older ones
- * `Sec-Fetch-Site` or `Referer`. With none of them there is no proof, so it is refused.
+ * Whether a state-changing request comes from this site. Browsers send `Origin` on POST (`null`
+ * from a no-referrer page), and `Sec-Fetch-Site`; older ones `Referer`. With none of them there is
+ * no proof, so it is refused.
  */
 function sameOrigin(request: Request, origin: string): boolean {
   const from = request.headers.get('origin')
-  if (from !== null) return from === origin
+  // Browsers send "Origin: null" for a page with Referrer-Policy: no-referrer: no evidence either way.
+  if (from !== null && from !== 'null') return from === origin
   const site = request.headers.get('sec-fetch-site')
   if (site !== null) return site === 'same-origin'
   const referer = request.headers.get('referer')

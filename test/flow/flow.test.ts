@@ -416,6 +416,16 @@ describe('SESS-04: logout', () => {
     expect((await b.request('/auth/wechat/session')).status).toBe(401)
   })
 
+  it('a form on a no-referrer page (Origin: null, Sec-Fetch-Site: same-origin) logs out', async () => {
+    const b = await loggedIn()
+    const response = await b.request('/auth/wechat/logout', {
+      method: 'POST',
+      headers: { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    })
+    expect(response.status).toBe(303)
+    expect((await b.request('/auth/wechat/session')).status).toBe(401)
+  })
+
   it('a cross-site POST, or one with no origin evidence, does not log out', async () => {
     const b = await loggedIn()
     expect(
@@ -427,6 +437,10 @@ describe('SESS-04: logout', () => {
       ).status,
     ).toBe(403)
     expect((await b.request('/auth/wechat/logout', { method: 'POST' })).status).toBe(403)
+    expect(
+      (await b.request('/auth/wechat/logout', { method: 'POST', headers: { origin: 'null' } }))
+        .status,
+    ).toBe(403)
     expect(
       (
         await b.request('/auth/wechat/logout', {

@@ -1,0 +1,30 @@
+// The login flow, shared by the route handlers and the pages.
+import { createWxAuth } from 'wxauth'
+
+let auth
+
+// Created on first use rather than at import: `next build` imports every route without the
+// runtime environment, and createWxAuth rejects a configuration with missing values.
+export function getAuth() {
+  auth ??= createWxAuth({
+    apps: {
+      // 公众号/服务号: logs users in inside WeChat.
+      official: { appId: process.env.WECHAT_APP_ID, appSecret: process.env.WECHAT_APP_SECRET },
+      // 网站应用 (optional): QR code login in desktop browsers.
+      website: process.env.WECHAT_WEBSITE_APP_ID
+        ? {
+            appId: process.env.WECHAT_WEBSITE_APP_ID,
+            appSecret: process.env.WECHAT_WEBSITE_APP_SECRET,
+          }
+        : undefined,
+    },
+    // WeChat redirects back to BASE_URL/auth/wechat/callback.
+    baseUrl: process.env.BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`,
+    // 32+ random characters that seal the session cookie.
+    secrets: process.env.WXAUTH_SECRET,
+    // Unset in production (the real WeChat); the emulator's URL in development.
+    apiBaseUrl: process.env.WECHAT_API_BASE_URL,
+    openBaseUrl: process.env.WECHAT_OPEN_BASE_URL,
+  })
+  return auth
+}
