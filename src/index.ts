@@ -1,7 +1,7 @@
 /**
  * wxauth: Sign in with WeChat for TypeScript.
  *
- * @module
+ * @module wxauth
  */
 export * from './client/index.js'
 export * from './flow/index.js'

@@ -18,7 +18,7 @@ import { scopesOf, unionidOf } from './model/apps.js'
 import { World } from './model/world.js'
 import { RequestLog, type RequestLogEntry } from './request-log.js'
 
-/** Options of {@link Core.issueCode}. */
+/** Options of `issueCode`: who authorized which app, with which scope. */
 export interface IssueCodeOptions {
   appId: string
   user: string

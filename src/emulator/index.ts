@@ -13,7 +13,7 @@
  *   `https://api.weixin.qq.com/sns/oauth2/access_token?appid=${appId}&secret=${secret}&code=${code}&grant_type=authorization_code`,
  * )
  * ```
- * @module
+ * @module wxauth/emulator
  */
 import type { EmulatorClock } from './clock.js'
 import {

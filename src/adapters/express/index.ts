@@ -15,7 +15,7 @@
  *   res.send(req.wechat ? `你好, ${req.wechat.identity.openid}` : 'Not signed in')
  * })
  * ```
- * @module
+ * @module wxauth/express
  */
 import type { RequestHandler } from 'express'
 import type { Session, WxAuth } from '../../flow/types.js'

@@ -15,7 +15,7 @@
  *   request.wechat ? `你好, ${request.wechat.identity.openid}` : 'Not signed in',
  * )
  * ```
- * @module
+ * @module wxauth/fastify
  */
 import type {
   FastifyInstance,

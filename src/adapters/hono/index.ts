@@ -16,7 +16,7 @@
  *   return c.text(session ? `你好, ${session.identity.openid}` : 'Not signed in')
  * })
  * ```
- * @module
+ * @module wxauth/hono
  */
 import type { MiddlewareHandler } from 'hono'
 import type { Session, WxAuth } from '../../flow/types.js'

@@ -16,7 +16,7 @@
  *   ctx.body = session ? `你好, ${session.identity.openid}` : 'Not signed in'
  * })
  * ```
- * @module
+ * @module wxauth/koa
  */
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'

@@ -11,7 +11,7 @@
  * let auth!: WxAuth
  * export const { GET, POST } = wxauthRouteHandlers(auth)
  * ```
- * @module
+ * @module wxauth/next
  */
 import type { Session, WxAuth } from '../../flow/types.js'
 import { detachSignal, originOf } from '../shared.js'

@@ -16,7 +16,7 @@
  *   res.end(session ? `你好, ${session.identity.openid}` : 'Not signed in')
  * }).listen(3000)
  * ```
- * @module
+ * @module wxauth/node
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Session, WxAuth } from '../../flow/types.js'
