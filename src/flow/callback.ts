@@ -10,7 +10,6 @@ import {
   consumeTransaction,
   peekTransaction,
   saveTransaction,
-  TRANSACTION_TTL,
   type Transaction,
 } from './transaction.js'
 import type { Identity, Profile } from './types.js'
@@ -24,12 +23,14 @@ export type Outcome =
 interface ResultRecord {
   status: 'pending' | 'done'
   binding: string
-  outcome?: Outcome
+  /** The outcome, sealed: it may hold a live session cookie. */
+  sealed?: string
 }
 
 // A duplicate callback from the same browser within this time gets the first one's result.
 const REPLAY_WINDOW = 60_000
 const JOIN_WAIT = 15_000
+const CODE_LIFE = 5 * 60_000
 const STATE = /^[A-Za-z0-9]{22,128}$/
 // Automatic restarts after a lost cookie, a spent code or an expired login stop here.
 const MAX_ATTEMPT = 2
@@ -56,7 +57,7 @@ export async function handleCallback(ctx: FlowContext, request: Request): Promis
   const bindingValue = readCookies(request)[ctx.names.binding]
   const binding = bindingValue ? await sha256(bindingValue) : undefined
   try {
-    const tx = await peekTransaction(config.store, state)
+    const tx = await peekTransaction(config.loginStore, state)
     if (!tx) {
       if (binding) {
         const joined = await join(ctx, request, state, binding)
@@ -67,7 +68,7 @@ export async function handleCallback(ctx: FlowContext, request: Request): Promis
     }
     if (!binding) {
       // WeChat's in-app browser sometimes drops cookies across the redirect: start again once.
-      await consumeTransaction(config.store, state)
+      await consumeTransaction(config.loginStore, state)
       if (tx.attempt >= MAX_ATTEMPT) {
         return fail(ctx, request, 'cookies_blocked', restartUrl(config, tx.returnTo, 1), tx.appId)
       }
@@ -78,7 +79,7 @@ export async function handleCallback(ctx: FlowContext, request: Request): Promis
       // Someone else's login (login CSRF): no session, no call to WeChat, their attempt untouched.
       return fail(ctx, request, 'state_mismatch', undefined, tx.appId)
     }
-    if (!(await consumeTransaction(config.store, state))) {
+    if (!(await consumeTransaction(config.loginStore, state))) {
       return (await join(ctx, request, state, binding)) ?? fail(ctx, request, 'state_expired')
     }
     if (code === null) {
@@ -106,7 +107,7 @@ async function own(
   code: string,
 ) {
   const resultKey = `result:${state}`
-  await ctx.config.store.set(
+  await ctx.config.loginStore.set(
     resultKey,
     JSON.stringify({ status: 'pending', binding }),
     REPLAY_WINDOW,
@@ -121,12 +122,18 @@ async function own(
       // "使用完整服务" sends the user through the same authorize link again, so the same state comes
       // back with a new code: keep the transaction for it, and do not replay this outcome.
       ctx.inflight.delete(state)
-      await ctx.config.store.delete(resultKey).catch(() => {})
-      await saveTransaction(ctx.config.store, state, tx).catch(() => {})
+      await ctx.config.loginStore.delete(resultKey).catch(() => {})
+      await saveTransaction(ctx.config.loginStore, state, tx).catch(() => {})
       return result
     }
-    const record: ResultRecord = { status: 'done', binding, outcome: result }
-    await ctx.config.store.set(resultKey, JSON.stringify(record), REPLAY_WINDOW).catch(() => {})
+    const sealed = await ctx.sealer.seal(
+      { outcome: result },
+      { purpose: 'result', maxAge: REPLAY_WINDOW / 1000, now: ctx.config.now() },
+    )
+    const record: ResultRecord = { status: 'done', binding, sealed }
+    await ctx.config.loginStore
+      .set(resultKey, JSON.stringify(record), REPLAY_WINDOW)
+      .catch(() => {})
     return result
   } finally {
     setTimeout(() => ctx.inflight.delete(state), REPLAY_WINDOW).unref?.()
@@ -147,11 +154,17 @@ async function join(
   }
   const deadline = Date.now() + JOIN_WAIT
   for (;;) {
-    const raw = await ctx.config.store.get(`result:${state}`)
+    const raw = await ctx.config.loginStore.get(`result:${state}`)
     if (raw === undefined) return undefined
     const record = JSON.parse(raw) as ResultRecord
     if (record.binding !== binding) return fail(ctx, request, 'state_mismatch')
-    if (record.status === 'done' && record.outcome) return respond(ctx, request, record.outcome)
+    if (record.status === 'done' && record.sealed) {
+      const opened = await ctx.sealer.unseal<{ outcome: Outcome }>(record.sealed, {
+        purpose: 'result',
+        now: ctx.config.now(),
+      })
+      return opened ? respond(ctx, request, opened.outcome) : undefined
+    }
     if (Date.now() > deadline) return fail(ctx, request, 'wechat_unavailable')
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
@@ -163,11 +176,14 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
   if (!app || app.appId !== tx.appId) return { kind: 'problem', code: 'misconfigured' }
   try {
     // Without PKCE, a code seen before is the mark of a replayed or injected code: never redeem it
-    // twice (the lock doubles as "set if absent" and is never released).
-    if (!(await config.store.lock(`code:${await sha256(code)}`, TRANSACTION_TTL))) {
+    // twice. An ordinary expiring value (WeChat codes die after 5 minutes), not a lock: locks are
+    // few and kept for refreshes, and these records can be created by anyone.
+    const seen = `code:${await sha256(code)}`
+    if ((await config.loginStore.get(seen)) !== undefined) {
       config.log({ type: 'login-failure', code: 'code_reused', appId: tx.appId })
       return { kind: 'problem', code: 'code_reused' }
     }
+    await config.loginStore.set(seen, '1', CODE_LIFE)
     let token: TokenResult
     try {
       token = await app.client.exchangeCode(code)

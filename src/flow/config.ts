@@ -22,7 +22,14 @@ export interface ResolvedConfig {
   basePath: string
   callbackUrl: string
   secrets: string[]
+  /** Sessions, users' tokens, refresh locks. */
   store: Store
+  /**
+   * Login attempts (transactions, pending lists, replay records, seen codes): anyone can create
+   * them, so with the default memory store they get a pool of their own, where a flood of login
+   * starts can never evict sessions or tokens. A configured store serves both.
+   */
+  loginStore: Store
   scope: 'snsapi_base' | 'snsapi_userinfo'
   sessionMaxAge: number
   revocable: boolean
@@ -109,8 +116,14 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
     throw invalidArgument('session.maxAge must be a whole number of seconds, at most a year')
   }
   const url = new URL(origin)
-  const secure =
-    config.cookies?.secure ?? !(url.protocol === 'http:' && LOCALHOST.has(url.hostname))
+  const plainHttp = url.protocol === 'http:' && !LOCALHOST.has(url.hostname)
+  if (plainHttp && config.cookies?.secure !== false) {
+    // Browsers drop Secure cookies over plain http, so every login would fail: say so at start.
+    throw invalidArgument(
+      'baseUrl must be https (WeChat codes travel in the callback URL); for a plain-http test on a LAN, set cookies.secure to false',
+    )
+  }
+  const secure = config.cookies?.secure ?? url.protocol === 'https:'
   const cookiePrefix = config.cookies?.prefix ?? 'wxauth'
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(cookiePrefix)) {
     throw invalidArgument('cookies.prefix must be 1 to 32 characters of [A-Za-z0-9_-]')
@@ -129,6 +142,7 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
     callbackUrl: `${origin}${basePath}/callback`,
     secrets,
     store: config.store ?? memoryStore(),
+    loginStore: config.store ?? memoryStore({ maxEntries: 200_000 }),
     scope,
     sessionMaxAge,
     revocable: config.session?.revocable ?? false,
@@ -136,7 +150,7 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
     cookiePrefix,
     defaultReturnTo,
     onLogin: config.onLogin,
-    log: config.log ?? (() => {}),
+    log: safeLog(config.log),
     now: config.now ?? Date.now,
   }
 }
@@ -166,4 +180,16 @@ function checkBasePath(basePath: string): string {
     throw invalidArgument('basePath must be a path such as "/auth/wechat" (no trailing slash)')
   }
   return basePath
+}
+
+/** A log callback that cannot break a login by throwing. */
+function safeLog(log: ((event: FlowEvent) => void) | undefined): (event: FlowEvent) => void {
+  if (!log) return () => {}
+  return (event) => {
+    try {
+      log(event)
+    } catch {
+      // The application's logger failing is not the user's problem.
+    }
+  }
 }

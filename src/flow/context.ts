@@ -1,11 +1,13 @@
 import type { Outcome } from './callback.js'
 import type { ResolvedConfig } from './config.js'
+import type { Sealer } from './seal.js'
 import type { Sessions } from './session.js'
 import type { TokenKeeper } from './tokens.js'
 
 /** Everything the routes share. @internal */
 export interface FlowContext {
   config: ResolvedConfig
+  sealer: Sealer
   sessions: Sessions
   tokens: TokenKeeper
   names: { session: string; binding: string }

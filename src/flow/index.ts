@@ -2,7 +2,7 @@ import { StoreError } from '../stores/errors.js'
 import { handleCallback } from './callback.js'
 import { resolveConfig } from './config.js'
 import type { FlowContext } from './context.js'
-import { cookieNames } from './cookies.js'
+import { clearCookie, cookieNames } from './cookies.js'
 import { handleLogin } from './login.js'
 import { jsonResponse, pageLang, problemJson, wantsJson } from './pages/index.js'
 import { problem, redirect } from './respond.js'
@@ -35,6 +35,7 @@ export function createWxAuth(config: WxAuthConfig): WxAuth {
   const names = cookieNames({ prefix: resolved.cookiePrefix, secure: resolved.secure })
   const ctx: FlowContext = {
     config: resolved,
+    sealer,
     names,
     sessions: createSessions({
       sealer,
@@ -61,7 +62,8 @@ export function createWxAuth(config: WxAuthConfig): WxAuth {
     async handle(request) {
       const { pathname } = new URL(request.url)
       if (!pathname.startsWith(`${resolved.basePath}/`)) return undefined
-      const route = routes[pathname.slice(resolved.basePath.length + 1)]
+      const name = pathname.slice(resolved.basePath.length + 1)
+      const route = Object.hasOwn(routes, name) ? routes[name] : undefined
       if (!route) return undefined
       if (
         request.method !== route.method &&
@@ -88,15 +90,18 @@ async function logout(ctx: FlowContext, request: Request): Promise<Response> {
     if (error instanceof StoreError) return problem(request, 'store_unavailable')
     throw error
   }
+  // The binding cookie goes too: with it, revisiting the callback URL would replay the session.
+  const clearBinding = clearCookie(ctx.names.binding, { path: '/', secure: config.secure })
   config.log({ type: 'logout' })
   if (wantsJson(request)) {
     const response = jsonResponse({ loggedOut: true }, 200)
     response.headers.append('Set-Cookie', clear)
+    response.headers.append('Set-Cookie', clearBinding)
     return response
   }
   const params = new URL(request.url).searchParams
   const returnTo = resolveReturnTo(params.get('returnTo'), config.origin, config.defaultReturnTo)
-  return redirect(`${config.origin}${returnTo}`, [clear])
+  return redirect(`${config.origin}${returnTo}`, [clear, clearBinding])
 }
 
 async function session(ctx: FlowContext, request: Request): Promise<Response> {

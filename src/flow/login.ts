@@ -55,7 +55,7 @@ export async function handleLogin(ctx: FlowContext, request: Request): Promise<R
   const scope = app.kind === 'official' ? config.scope : 'snsapi_login'
   const binding = await sha256(bindingValue)
   try {
-    await saveTransaction(config.store, state, {
+    await saveTransaction(config.loginStore, state, {
       v: 1,
       kind: app.kind,
       appId: app.appId,
@@ -102,7 +102,7 @@ function guidance(request: Request, next: string, html: string, loginUrl: string
 }
 
 async function capPending(ctx: FlowContext, binding: string, state: string): Promise<void> {
-  const { store } = ctx.config
+  const store = ctx.config.loginStore
   const key = `pending:${binding}`
   const raw = await store.get(key)
   let pending: string[] = []

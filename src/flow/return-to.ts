@@ -5,7 +5,7 @@
  * @internal
  */
 export function resolveReturnTo(value: string | null, origin: string, fallback: string): string {
-  if (value === null || value === '' || value.length > 2048) return fallback
+  if (value === null || value === '' || value.length > 512) return fallback
   if (!value.startsWith('/') || value.startsWith('//')) return fallback
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i)

@@ -234,3 +234,73 @@ describe('SESS-03: sealed sessions', () => {
     expect((await b.request('/auth/wechat/session')).status).toBe(401)
   })
 })
+
+describe('review fixes', () => {
+  it("forged callbacks with junk codes cannot use up the store's locks and block real logins", async () => {
+    const store = memoryStore({ now: () => clock, maxLocks: 5 })
+    const auth = setup({ store })
+    for (let i = 0; i < 10; i++) {
+      const attacker = browser(auth)
+      const login = await attacker.request('/auth/wechat/login')
+      const state = new URL(login.headers.get('location') ?? '').searchParams.get('state')
+      emu.fail('sns/oauth2/access_token', { errcode: 40029 })
+      await attacker.request(`/auth/wechat/callback?code=JUNK${i}&state=${state}`)
+    }
+    const b = browser(auth)
+    await b.navigate('/auth/wechat/login')
+    expect((await b.request('/auth/wechat/session')).status).toBe(200)
+  })
+
+  it('after logout, revisiting the callback URL does not log the browser back in', async () => {
+    const auth = setup()
+    const b = browser(auth)
+    const callbackUrl = await callbackFromWeChat(b)
+    await b.request(callbackUrl)
+    const out = await b.request('/auth/wechat/logout', {
+      method: 'POST',
+      headers: { origin: ORIGIN },
+    })
+    expect(out.status).toBe(303)
+    const again = await b.request(callbackUrl)
+    expect(sessionCookie(again)).toBeUndefined()
+    expect((await b.request('/auth/wechat/session')).status).toBe(401)
+  })
+
+  it('a very long returnTo falls back instead of breaking the QR guidance page', async () => {
+    const auth = setup()
+    const b = new TestBrowser(
+      async (r) => (await auth.handle(r)) ?? new Response('app'),
+      ORIGIN,
+      emu,
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+    )
+    const response = await b.request(`/auth/wechat/login?returnTo=/${'x'.repeat(1500)}`)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('<svg')
+  })
+
+  it('plain http on a public host is refused unless Secure cookies are turned off on purpose', () => {
+    expect(() => setup({ baseUrl: 'http://app.example.com' })).toThrow(/baseUrl must be https/)
+    expect(() =>
+      setup({ baseUrl: 'http://192.168.1.20:3000', cookies: { secure: false } }),
+    ).not.toThrow()
+  })
+
+  it('a throwing log callback does not break a login', async () => {
+    const auth = setup({
+      log: () => {
+        throw new Error('logger down')
+      },
+    })
+    const b = browser(auth)
+    await b.navigate('/auth/wechat/login')
+    expect((await b.request('/auth/wechat/session')).status).toBe(200)
+  })
+
+  it('paths such as /toString under the base path are not routes', async () => {
+    const auth = setup()
+    for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      expect(await auth.handle(new Request(`${ORIGIN}/auth/wechat/${name}`))).toBeUndefined()
+    }
+  })
+})

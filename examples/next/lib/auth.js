@@ -21,7 +21,7 @@ export function getAuth() {
     // WeChat redirects back to BASE_URL/auth/wechat/callback.
     baseUrl: process.env.BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`,
     // 32+ random characters that seal the session cookie.
-    secrets: process.env.WXAUTH_SECRET,
+    secrets: process.env.WXAUTH_SECRET?.split(','), // newest first, to rotate
     // Unset in production (the real WeChat); the emulator's URL in development.
     apiBaseUrl: process.env.WECHAT_API_BASE_URL,
     openBaseUrl: process.env.WECHAT_OPEN_BASE_URL,

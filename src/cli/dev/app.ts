@@ -69,6 +69,8 @@ export async function startDevApp(options: DevAppOptions): Promise<DevApp> {
       website: { appId: options.website.appId, appSecret: options.website.secret },
     },
     baseUrl: url,
+    // Plain http for development: a LAN address (--host) must not get Secure cookies it cannot keep.
+    cookies: { secure: false },
     // A fresh key each start: sessions last as long as the process, like the memory store.
     secrets: randomBytes(32).toString('base64url'),
     apiBaseUrl: options.emulatorUrl,
