@@ -1,0 +1,16 @@
+// wxauth as the benchmark runs it: the emulator's official account, the default memory store.
+import { createWxAuth } from 'wxauth'
+import { app, emulatorUrl, secret } from './common.mjs'
+
+export const routes = { loginPath: '/auth/wechat/login', sessionPath: '/auth/wechat/session' }
+
+/** createWxAuth for a server listening on `origin`, pointed at the emulator. */
+export function benchAuth(origin) {
+  return createWxAuth({
+    apps: { official: { appId: app.appId, appSecret: app.secret } },
+    baseUrl: origin,
+    secrets: [secret],
+    apiBaseUrl: emulatorUrl,
+    openBaseUrl: emulatorUrl,
+  })
+}
