@@ -1,7 +1,7 @@
 // CPU profile of a contender's server under the login load (node --cpu-prof), summarised: self
 // time per function and per file, and total (inclusive) time of wxauth's own functions.
 //
-//   node bench/logins/profile.mjs [server] [seconds]     (server: wxauth-node by default)
+//   node bench/logins/profile.mjs [server] [seconds] [concurrency]   (wxauth-node, 8, 32)
 //
 // Writes the .cpuprofile (open it in Chrome DevTools › Performance) under bench/logins/profiles/.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
@@ -88,8 +88,12 @@ export async function profileServer({
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [server = 'wxauth-node', seconds = '8'] = process.argv.slice(2)
-  const { result, summary, path } = await profileServer({ server, seconds: Number(seconds) })
+  const [server = 'wxauth-node', seconds = '8', concurrency = '32'] = process.argv.slice(2)
+  const { result, summary, path } = await profileServer({
+    server,
+    seconds: Number(seconds),
+    concurrency: Number(concurrency),
+  })
   const ms = (x) => x.toFixed(0).padStart(7)
   const pct = (x) => `${(x * 100).toFixed(1)}%`.padStart(6)
   console.log(`${server}: ${result.logins} logins, ${result.errors} errors; profile ${path}`)

@@ -6,7 +6,7 @@
 //   node bench/scenarios/logins.mjs      (standalone: prints a table)
 //
 // Environment: LOGINS_RUNS (5), LOGINS_SECONDS (5), LOGINS_WARMUP_SECONDS (2), LOGINS_CONCURRENCY
-// (32); LOGINS_PROFILE=0 skips the CPU profile of wxauth's node:http server taken when a target is
+// (32); LOGINS_ONLY=wxauth-node,raw runs only those servers; LOGINS_PROFILE=0 skips the CPU profile of wxauth's node:http server taken when a target is
 // missed. Under bench/run.mjs the runs and their length shrink to fit the scenario's time share.
 import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -20,6 +20,7 @@ const SECONDS = Number(process.env.LOGINS_SECONDS ?? 5)
 const WARMUP_SECONDS = Number(process.env.LOGINS_WARMUP_SECONDS ?? 2)
 const CONCURRENCY = Number(process.env.LOGINS_CONCURRENCY ?? 32)
 const PROFILE = process.env.LOGINS_PROFILE !== '0'
+const ONLY = process.env.LOGINS_ONLY?.split(',').filter(Boolean)
 // Start-up, warm-up and profile, and the cost of one contender's run beyond its measured seconds.
 const FIXED_SECONDS = 30
 const RUN_OVERHEAD_SECONDS = 0.8
@@ -99,6 +100,7 @@ export async function run({ log = console.error, budgetMs } = {}) {
   const failed = []
   try {
     for (const c of CONTENDERS) {
+      if (ONLY && !ONLY.includes(c.server)) continue
       try {
         const server = await start(`servers/${c.server}.mjs`, {
           env: { EMULATOR_URL: emulator.info.ready },

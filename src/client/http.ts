@@ -8,7 +8,12 @@ import {
   WeChatTransportError,
 } from './errors.js'
 import { sanitizeError } from './redact.js'
-import { BodyTooLargeError, type HttpResponse, type Transport } from './transport.js'
+import {
+  BodyTooLargeError,
+  type HttpResponse,
+  type Transport,
+  TransportTimeoutError,
+} from './transport.js'
 import { VERSION } from './version.js'
 
 /** Retry policy for calls that are safe to repeat. */
@@ -62,6 +67,8 @@ export interface WeChatBody {
   status: number
 }
 
+const HEADERS = Object.freeze({ accept: 'application/json', 'user-agent': `wxauth/${VERSION}` })
+
 const NOT_SENT = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -83,17 +90,19 @@ export async function callWeChat(
   params: Record<string, string>,
   options: CallOptions,
 ): Promise<WeChatBody> {
-  const url = new URL(
-    endpoint,
-    ctx.apiBaseUrl.endsWith('/') ? ctx.apiBaseUrl : `${ctx.apiBaseUrl}/`,
-  )
-  for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value)
+  // apiBaseUrl was checked and stripped of trailing slashes by createClient.
+  let url = `${ctx.apiBaseUrl}/${endpoint}`
+  let separator = '?'
+  for (const name in params) {
+    url += `${separator}${name}=${encodeURIComponent(params[name] as string)}`
+    separator = '&'
+  }
   const secrets = [...ctx.secrets, ...options.secrets]
 
   for (let attempt = 1; ; attempt++) {
     const started = performance.now()
     try {
-      const result = await attemptOnce(ctx, endpoint, url.href, secrets, options.signal)
+      const result = await attemptOnce(ctx, endpoint, url, secrets, options.signal)
       ctx.log?.({
         type: 'response',
         endpoint,
@@ -138,14 +147,13 @@ async function attemptOnce(
   secrets: readonly string[],
   callerSignal: AbortSignal | undefined,
 ): Promise<WeChatBody> {
-  const timeoutSignal = AbortSignal.timeout(ctx.timeout)
-  const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal
   const idempotent = isIdempotent(endpoint)
   let response: HttpResponse
   try {
     response = await ctx.transport(url, {
-      headers: { accept: 'application/json', 'user-agent': `wxauth/${VERSION}` },
-      signal,
+      headers: HEADERS,
+      signal: callerSignal,
+      timeout: ctx.timeout,
       maxBodySize: ctx.maxBodySize,
     })
   } catch (error) {
@@ -172,7 +180,7 @@ async function attemptOnce(
         cause,
       })
     }
-    if (timeoutSignal.aborted) {
+    if (error instanceof TransportTimeoutError) {
       throw new WeChatTimeoutError({
         endpoint,
         category: afterDelivery(endpoint),

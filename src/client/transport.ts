@@ -13,8 +13,11 @@ export interface HttpResponse {
 
 /** @internal */
 export interface TransportRequest {
-  headers: Record<string, string>
-  signal: AbortSignal
+  headers: Readonly<Record<string, string>>
+  /** The caller's signal, if any. */
+  signal: AbortSignal | undefined
+  /** Budget for the whole exchange, body included, in ms; past it the transport throws a {@link TransportTimeoutError}. */
+  timeout: number
   maxBodySize: number
 }
 
@@ -29,62 +32,53 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** A transport over any `fetch`. @internal */
-export function fetchTransport(fetchFn: FetchLike): Transport {
-  return async (url, { headers, signal, maxBodySize }) => {
-    const response = await fetchFn(url, { method: 'GET', headers, redirect: 'manual', signal })
-    const body = response.body ? await readWebStream(response.body, maxBodySize) : ''
-    // Browsers report a manual redirect as an opaque response with status 0.
-    const status = response.type === 'opaqueredirect' ? 302 : response.status
-    return { status, header: (name) => response.headers.get(name) ?? undefined, body }
+/** Thrown by a transport when the request's `timeout` ran out first. @internal */
+export class TransportTimeoutError extends Error {
+  constructor(
+    readonly timeout: number,
+    options?: ErrorOptions,
+  ) {
+    super(`no complete response within ${timeout} ms`, options)
+    this.name = 'TransportTimeoutError'
   }
 }
 
-interface UndiciModule {
-  request: typeof import('undici').request
-  dispatcher: import('undici').Dispatcher
+/** A transport over any `fetch`. @internal */
+export function fetchTransport(fetchFn: FetchLike): Transport {
+  return async (url, { headers, signal: callerSignal, timeout, maxBodySize }) => {
+    const timeoutSignal = AbortSignal.timeout(timeout)
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal
+    try {
+      const response = await fetchFn(url, { method: 'GET', headers, redirect: 'manual', signal })
+      const body = response.body ? await readWebStream(response.body, maxBodySize) : ''
+      // Browsers report a manual redirect as an opaque response with status 0.
+      const status = response.type === 'opaqueredirect' ? 302 : response.status
+      return { status, header: (name) => response.headers.get(name) ?? undefined, body }
+    } catch (error) {
+      if (
+        timeoutSignal.aborted &&
+        !callerSignal?.aborted &&
+        !(error instanceof BodyTooLargeError)
+      ) {
+        throw new TransportTimeoutError(timeout, { cause: error })
+      }
+      throw error
+    }
+  }
 }
 
-let undici: Promise<UndiciModule> | undefined
-
-function loadUndici(): Promise<UndiciModule> {
-  undici ??= import('undici').then(({ Agent, request }) => ({
-    request,
-    dispatcher: new Agent({
-      keepAliveTimeout: 10_000,
-      keepAliveMaxTimeout: 60_000,
-      connections: 256,
-      connect: { timeout: 3_000 },
-    }),
-  }))
-  return undici
-}
+let nodeTransport: Promise<Transport> | undefined
 
 /**
- * The default transport on Node: undici's `request()` over a shared keep-alive pool, several times
- * faster than `fetch` for small JSON calls. undici is loaded on first use.
+ * The default transport on Node: undici's `request()` over a shared keep-alive pool (see
+ * `undici-transport.ts`), loaded on first use so that edge runtimes, which pass a `fetch`, never
+ * load undici or node:events.
  * @internal
  */
 export function undiciTransport(): Transport {
-  return async (url, { headers, signal, maxBodySize }) => {
-    const { request, dispatcher } = await loadUndici()
-    const response = await request(url, { method: 'GET', headers, signal, dispatcher })
-    const chunks: Buffer[] = []
-    let size = 0
-    for await (const chunk of response.body) {
-      size += chunk.length
-      if (size > maxBodySize) {
-        response.body.destroy()
-        throw new BodyTooLargeError(maxBodySize)
-      }
-      chunks.push(chunk)
-    }
-    const body = Buffer.concat(chunks).toString('utf8')
-    const header = (name: string) => {
-      const value = response.headers[name.toLowerCase()]
-      return Array.isArray(value) ? value[0] : value
-    }
-    return { status: response.statusCode, header, body }
+  return async (url, request) => {
+    nodeTransport ??= import('./undici-transport.js').then((module) => module.undiciRequest)
+    return (await nodeTransport)(url, request)
   }
 }
 

@@ -3,6 +3,7 @@ import type { TokenResult, UserInfoResult } from '../client/types.js'
 import { StoreError } from '../stores/errors.js'
 import type { FlowContext } from './context.js'
 import { readCookies } from './cookies.js'
+import type { FlowRequest, FlowResponse } from './http.js'
 import type { ProblemCode } from './pages/index.js'
 import { sha256 } from './random.js'
 import { problem, redirect, restartUrl } from './respond.js'
@@ -40,9 +41,12 @@ const MAX_ATTEMPT = 2
  * Nothing reaches WeChat before the state is proven to belong to this browser and used up.
  * @internal
  */
-export async function handleCallback(ctx: FlowContext, request: Request): Promise<Response> {
+export async function handleCallback(
+  ctx: FlowContext,
+  request: FlowRequest,
+): Promise<FlowResponse> {
   const { config } = ctx
-  const params = new URL(request.url).searchParams
+  const params = request.url.searchParams
   for (const name of ['code', 'state', 'error']) {
     if (params.getAll(name).length > 1) return fail(ctx, request, 'bad_request')
   }
@@ -107,23 +111,27 @@ async function own(
   code: string,
 ) {
   const resultKey = `result:${state}`
-  await ctx.config.loginStore.set(
-    resultKey,
-    JSON.stringify({ status: 'pending', binding }),
-    REPLAY_WINDOW,
-  )
+  const store = ctx.config.loginStore
   // Not tied to the request: WeChat's browser drops the first of two identical callbacks, and the
   // second must get the result of the exchange the first started.
-  const outcome = exchange(ctx, tx, code)
+  const outcome = (async () => {
+    await store.set(resultKey, JSON.stringify({ status: 'pending', binding }), REPLAY_WINDOW)
+    return exchange(ctx, tx, code)
+  })()
+  // Registered before anything is awaited, so that a duplicate callback now joins this exchange.
   ctx.inflight.set(state, { binding, outcome })
+  const forget = () => {
+    if (ctx.inflight.get(state)?.outcome === outcome) ctx.inflight.delete(state)
+  }
+  let recorded = false
   try {
     const result = await outcome
     if (result.kind === 'problem' && result.code === 'snapshot_user') {
       // "使用完整服务" sends the user through the same authorize link again, so the same state comes
       // back with a new code: keep the transaction for it, and do not replay this outcome.
-      ctx.inflight.delete(state)
-      await ctx.config.loginStore.delete(resultKey).catch(() => {})
-      await saveTransaction(ctx.config.loginStore, state, tx).catch(() => {})
+      forget()
+      await store.delete(resultKey).catch(() => {})
+      await saveTransaction(store, state, tx).catch(() => {})
       return result
     }
     const sealed = await ctx.sealer.seal(
@@ -131,22 +139,26 @@ async function own(
       { purpose: 'result', maxAge: REPLAY_WINDOW / 1000, now: ctx.config.now() },
     )
     const record: ResultRecord = { status: 'done', binding, sealed }
-    await ctx.config.loginStore
-      .set(resultKey, JSON.stringify(record), REPLAY_WINDOW)
-      .catch(() => {})
+    recorded = await store.set(resultKey, JSON.stringify(record), REPLAY_WINDOW).then(
+      () => true,
+      () => false,
+    )
     return result
   } finally {
-    setTimeout(() => ctx.inflight.delete(state), REPLAY_WINDOW).unref?.()
+    // Once the record is stored, duplicates read it from there (in any process); until then, or
+    // when it could not be stored, they join the entry kept in this process for the window.
+    if (recorded) forget()
+    else setTimeout(forget, REPLAY_WINDOW).unref?.()
   }
 }
 
 /** A callback for a transaction already used up: the same browser gets the same result. */
 async function join(
   ctx: FlowContext,
-  request: Request,
+  request: FlowRequest,
   state: string,
   binding: string,
-): Promise<Response | undefined> {
+): Promise<FlowResponse | undefined> {
   const local = ctx.inflight.get(state)
   if (local) {
     if (local.binding !== binding) return fail(ctx, request, 'state_mismatch')
@@ -302,7 +314,7 @@ function profileOf(info: UserInfoResult): Profile {
   }
 }
 
-function respond(ctx: FlowContext, request: Request, outcome: Outcome): Response {
+function respond(ctx: FlowContext, request: FlowRequest, outcome: Outcome): FlowResponse {
   switch (outcome.kind) {
     case 'login':
       // The binding cookie stays (it expires with the transaction): a repeat of this callback from
@@ -317,11 +329,11 @@ function respond(ctx: FlowContext, request: Request, outcome: Outcome): Response
 
 function fail(
   ctx: FlowContext,
-  request: Request,
+  request: FlowRequest,
   code: ProblemCode,
   retryUrl?: string,
   appId?: string,
-): Response {
+): FlowResponse {
   ctx.config.log({ type: 'login-failure', code, ...(appId ? { appId } : {}) })
   return problem(request, code, retryUrl)
 }

@@ -1,5 +1,6 @@
 import { parse, serialize } from 'cookie'
 import { invalidArgument } from '../client/errors.js'
+import type { HeaderReader } from './http.js'
 
 /** The names of wxauth's cookies. */
 export interface CookieNames {
@@ -32,7 +33,7 @@ const verbatim = (value: string): string => value
  * escape is valid). Never throws: an absent, empty or malformed `Cookie` header yields `{}`. The
  * object has no prototype, so a cookie named `__proto__` is just a name.
  */
-export function readCookies(request: Request): Record<string, string> {
+export function readCookies(request: { headers: HeaderReader }): Record<string, string> {
   const cookies: Record<string, string> = Object.create(null)
   let header: string | null
   try {

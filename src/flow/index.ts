@@ -3,8 +3,10 @@ import { handleCallback } from './callback.js'
 import { resolveConfig } from './config.js'
 import type { FlowContext } from './context.js'
 import { clearCookie, cookieNames } from './cookies.js'
+import { type FlowRequest, type FlowResponse, fromWebRequest, toWebResponse } from './http.js'
+import { registerInternals, type WxAuthInternals } from './internals.js'
 import { handleLogin } from './login.js'
-import { jsonResponse, pageLang, problemJson, wantsJson } from './pages/index.js'
+import { jsonResponse, pageLang, problemJson, problemResponse, wantsJson } from './pages/index.js'
 import { problem, redirect } from './respond.js'
 import { resolveReturnTo } from './return-to.js'
 import { createSealer } from './seal.js'
@@ -49,38 +51,48 @@ export function createWxAuth(config: WxAuthConfig): WxAuth {
     tokens: createTokenKeeper(resolved, sealer, resolved.now),
     inflight: new Map(),
   }
-  const routes: Record<string, { method: string; run: (request: Request) => Promise<Response> }> = {
+  const routes: Record<
+    string,
+    { method: string; run: (request: FlowRequest) => Promise<FlowResponse> }
+  > = {
     login: { method: 'GET', run: (request) => handleLogin(ctx, request) },
     callback: { method: 'GET', run: (request) => handleCallback(ctx, request) },
     logout: { method: 'POST', run: (request) => logout(ctx, request) },
     session: { method: 'GET', run: (request) => session(ctx, request) },
   }
+  const prefix = `${resolved.basePath}/`
 
-  return {
-    baseUrl: resolved.origin,
-    basePath: resolved.basePath,
+  const internals: WxAuthInternals = {
     async handle(request) {
-      const { pathname } = new URL(request.url)
-      if (!pathname.startsWith(`${resolved.basePath}/`)) return undefined
-      const name = pathname.slice(resolved.basePath.length + 1)
+      const { pathname } = request.url
+      if (!pathname.startsWith(prefix)) return undefined
+      const name = pathname.slice(prefix.length)
       const route = Object.hasOwn(routes, name) ? routes[name] : undefined
       if (!route) return undefined
-      if (
-        request.method !== route.method &&
-        !(route.method === 'GET' && request.method === 'HEAD')
-      ) {
-        const response = problem(request, 'method_not_allowed')
-        response.headers.set('Allow', route.method)
-        return response
+      const { method } = request
+      if (method !== route.method && !(route.method === 'GET' && method === 'HEAD')) {
+        return problemResponse(request, 'method_not_allowed', { headers: { Allow: route.method } })
       }
       return route.run(request)
     },
     getSession: (request) => ctx.sessions.read(request),
+  }
+
+  const auth: WxAuth = {
+    baseUrl: resolved.origin,
+    basePath: resolved.basePath,
+    async handle(request) {
+      const response = await internals.handle(fromWebRequest(request))
+      return response && toWebResponse(response)
+    },
+    getSession: (request) => ctx.sessions.read(request),
     getAccessToken: (user) => ctx.tokens.getAccessToken(user),
   }
+  registerInternals(auth, internals)
+  return auth
 }
 
-async function logout(ctx: FlowContext, request: Request): Promise<Response> {
+async function logout(ctx: FlowContext, request: FlowRequest): Promise<FlowResponse> {
   const { config } = ctx
   if (!sameOrigin(request, config.origin)) return problem(request, 'cross_site')
   let clear: string
@@ -94,17 +106,17 @@ async function logout(ctx: FlowContext, request: Request): Promise<Response> {
   const clearBinding = clearCookie(ctx.names.binding, { path: '/', secure: config.secure })
   config.log({ type: 'logout' })
   if (wantsJson(request)) {
-    const response = jsonResponse({ loggedOut: true }, 200)
-    response.headers.append('Set-Cookie', clear)
-    response.headers.append('Set-Cookie', clearBinding)
-    return response
+    return jsonResponse({ loggedOut: true }, 200, [
+      ['Set-Cookie', clear],
+      ['Set-Cookie', clearBinding],
+    ])
   }
-  const params = new URL(request.url).searchParams
+  const params = request.url.searchParams
   const returnTo = resolveReturnTo(params.get('returnTo'), config.origin, config.defaultReturnTo)
   return redirect(`${config.origin}${returnTo}`, [clear, clearBinding])
 }
 
-async function session(ctx: FlowContext, request: Request): Promise<Response> {
+async function session(ctx: FlowContext, request: FlowRequest): Promise<FlowResponse> {
   try {
     const current = await ctx.sessions.read(request)
     if (!current) return jsonResponse(problemJson('unauthenticated', pageLang(request)), 401)
@@ -121,7 +133,7 @@ async function session(ctx: FlowContext, request: Request): Promise<Response> {
  * from a no-referrer page), and `Sec-Fetch-Site`; older ones `Referer`. With none of them there is
  * no proof, so it is refused.
  */
-function sameOrigin(request: Request, origin: string): boolean {
+function sameOrigin(request: FlowRequest, origin: string): boolean {
   const from = request.headers.get('origin')
   // Browsers send "Origin: null" for a page with Referrer-Policy: no-referrer: no evidence either way.
   if (from !== null && from !== 'null') return from === origin

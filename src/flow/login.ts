@@ -3,6 +3,7 @@ import type { FlowApp } from './config.js'
 import type { FlowContext } from './context.js'
 import { readCookies, setCookie } from './cookies.js'
 import { environmentOf } from './environment.js'
+import type { FlowRequest, FlowResponse } from './http.js'
 import {
   htmlResponse,
   jsonResponse,
@@ -13,7 +14,7 @@ import {
   wantsJson,
 } from './pages/index.js'
 import { randomBase62, sha256 } from './random.js'
-import { problem } from './respond.js'
+import { problem, redirect } from './respond.js'
 import { resolveReturnTo } from './return-to.js'
 import { saveTransaction, TRANSACTION_TTL } from './transaction.js'
 
@@ -26,9 +27,9 @@ const MAX_PENDING = 5
  * browser, WeCom), records a transaction and sends the user to WeChat, or shows what to do.
  * @internal
  */
-export async function handleLogin(ctx: FlowContext, request: Request): Promise<Response> {
+export async function handleLogin(ctx: FlowContext, request: FlowRequest): Promise<FlowResponse> {
   const { config } = ctx
-  const params = new URL(request.url).searchParams
+  const params = request.url.searchParams
   const returnTo = resolveReturnTo(params.get('returnTo'), config.origin, config.defaultReturnTo)
   const attempt = Math.min(Math.max(Number.parseInt(params.get('attempt') ?? '1', 10) || 1, 1), 3)
   const loginUrl = `${config.origin}${config.basePath}/login?${new URLSearchParams({ returnTo })}`
@@ -53,7 +54,7 @@ export async function handleLogin(ctx: FlowContext, request: Request): Promise<R
   const bindingValue = existing && BINDING.test(existing) ? existing : randomBase62()
   const state = randomBase62()
   const scope = app.kind === 'official' ? config.scope : 'snsapi_login'
-  const binding = await sha256(bindingValue)
+  const bindingHash = await sha256(bindingValue)
   try {
     await saveTransaction(config.loginStore, state, {
       v: 1,
@@ -62,11 +63,11 @@ export async function handleLogin(ctx: FlowContext, request: Request): Promise<R
       redirectUri: config.callbackUrl,
       scope,
       returnTo,
-      binding,
+      binding: bindingHash,
       attempt,
       createdAt: config.now(),
     })
-    await capPending(ctx, binding, state)
+    await capPending(ctx, bindingHash, state)
   } catch (error) {
     // Never send a user to WeChat with a state that could not be stored: the callback would fail.
     if (error instanceof StoreError) return problem(request, 'store_unavailable')
@@ -81,23 +82,20 @@ export async function handleLogin(ctx: FlowContext, request: Request): Promise<R
           lang: lang === 'en' ? 'en' : 'cn',
         })
   config.log({ type: 'login-start', appId: app.appId })
-  const headers = new Headers({
-    Location: location,
-    'Cache-Control': 'no-store',
-    'Referrer-Policy': 'no-referrer',
+  const cookie = setCookie(ctx.names.binding, bindingValue, {
+    maxAge: TRANSACTION_TTL / 1000,
+    path: '/',
+    secure: config.secure,
   })
-  headers.append(
-    'Set-Cookie',
-    setCookie(ctx.names.binding, bindingValue, {
-      maxAge: TRANSACTION_TTL / 1000,
-      path: '/',
-      secure: config.secure,
-    }),
-  )
-  return new Response(null, { status: 302, headers })
+  return redirect(location, [cookie], 302)
 }
 
-function guidance(request: Request, next: string, html: string, loginUrl: string): Response {
+function guidance(
+  request: FlowRequest,
+  next: string,
+  html: string,
+  loginUrl: string,
+): FlowResponse {
   return wantsJson(request) ? jsonResponse({ next, loginUrl }, 200) : htmlResponse(html, 200)
 }
 

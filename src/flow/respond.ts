@@ -1,31 +1,29 @@
 import type { ResolvedConfig } from './config.js'
+import type { FlowRequest, FlowResponse } from './http.js'
 import { type ProblemCode, problemResponse } from './pages/index.js'
 
 /**
- * A 303 redirect that keeps the URL it leaves (it may hold a code) out of caches and referrers.
+ * A redirect that keeps the URL it leaves (it may hold a code) out of caches and referrers.
  * @internal
  */
-export function redirect(location: string, setCookies: string[]): Response {
-  const headers = new Headers({
-    Location: location,
-    'Cache-Control': 'no-store',
-    'Referrer-Policy': 'no-referrer',
-  })
-  for (const cookie of setCookies) headers.append('Set-Cookie', cookie)
-  return new Response(null, { status: 303, headers })
+export function redirect(location: string, setCookies: string[], status = 303): FlowResponse {
+  const headers: [string, string][] = [
+    ['Location', location],
+    ['Cache-Control', 'no-store'],
+    ['Referrer-Policy', 'no-referrer'],
+  ]
+  for (const cookie of setCookies) headers.push(['Set-Cookie', cookie])
+  return { status, headers, body: null }
 }
 
 /** A problem page (or JSON for API clients) with the flow's headers. @internal */
 export function problem(
-  request: Request,
+  request: FlowRequest,
   code: ProblemCode,
   retryUrl?: string,
   backUrl?: string,
-): Response {
-  return problemResponse(request, code, {
-    ...(retryUrl === undefined ? {} : { retryUrl }),
-    ...(backUrl === undefined ? {} : { backUrl }),
-  })
+): FlowResponse {
+  return problemResponse(request, code, { retryUrl, backUrl })
 }
 
 /** The login link that starts again, carrying the return path and the attempt count. @internal */

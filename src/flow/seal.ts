@@ -1,5 +1,7 @@
-import { base64url, EncryptJWT, jwtDecrypt } from 'jose'
 import { invalidArgument } from '../client/errors.js'
+import { type AesGcm, createAesGcm } from './aes-gcm.js'
+import { decodeBase64url, encodeBase64url } from './base64url.js'
+import { randomBytes } from './random.js'
 
 /** Shortest secret {@link createSealer} accepts, in characters. */
 export const MIN_SECRET_LENGTH = 32
@@ -16,6 +18,10 @@ const TYP_PREFIX = 'wxauth-'
 const PURPOSE = /^[a-z][a-z0-9-]{0,31}$/
 // JWE compact with `dir`: header . (empty encrypted key) . iv . ciphertext . tag, all base64url.
 const COMPACT_DIR = /^([A-Za-z0-9_-]+)\.\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/
+const HEADER_MEMBERS = ['alg', 'enc', 'kid', 'typ']
+const CLAIMS = new Set(['data', 'iat', 'exp'])
+const utf8 = new TextEncoder()
+const fromUtf8 = new TextDecoder()
 
 /** Options of {@link Sealer.seal}. */
 export interface SealOptions {
@@ -57,7 +63,7 @@ export interface Sealer {
 
 interface Key {
   kid: string
-  key: CryptoKey
+  cipher: AesGcm
 }
 
 /**
@@ -67,7 +73,8 @@ interface Key {
  *
  * Each secret is stretched with HKDF-SHA256 into a 256-bit AES-GCM key; the JWE header names the
  * key by `kid` (8 base64url characters of the SHA-256 of the derived key), so unsealing tries
- * exactly one key.
+ * exactly one key. The values are standard JWTs in JWE compact form (RFC 7516, 7519): any JOSE
+ * library holding the derived key can open them.
  *
  * @throws {TypeError} `ERR_INVALID_ARG_VALUE` when there is no secret or one is too short.
  * @example
@@ -95,6 +102,8 @@ export function createSealer(secrets: string | string[]): Sealer {
     derived ??= Promise.all(checked.map(deriveKey))
     return derived
   }
+  // The encoded protected header of the newest key, by typ: the same few strings every time.
+  const headers = new Map<string, string>()
 
   return {
     async seal(payload, options) {
@@ -109,15 +118,19 @@ export function createSealer(secrets: string | string[]): Sealer {
       const now = clock(options.now)
       const [newest] = await keys()
       if (!newest) throw invalidArgument('secrets must not be empty')
+      let header = headers.get(typ)
+      if (header === undefined) {
+        header = encodeJson({ alg: 'dir', enc: 'A256GCM', kid: newest.kid, typ })
+        headers.set(typ, header)
+      }
       const iat = Math.floor(now / 1000)
       // Rounded down, so that a seal never outlives the ms-precise lifetime it was given.
       const exp = Math.floor(now / 1000 + maxAge)
       // The payload sits under its own claim so that none of its keys can shadow `exp` or `iat`.
-      return new EncryptJWT({ data: payload })
-        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: newest.kid, typ })
-        .setIssuedAt(iat)
-        .setExpirationTime(exp)
-        .encrypt(newest.key)
+      const claims = utf8.encode(JSON.stringify({ data: payload, iat, exp }))
+      const iv = randomBytes(12)
+      const { ciphertext, tag } = await newest.cipher.encrypt(iv, claims, utf8.encode(header))
+      return `${header}..${encodeBase64url(iv)}.${encodeBase64url(ciphertext)}.${encodeBase64url(tag)}`
     },
 
     async unseal<T = Record<string, unknown>>(
@@ -128,39 +141,42 @@ export function createSealer(secrets: string | string[]): Sealer {
       const now = clock(options.now)
       if (typeof sealed !== 'string' || sealed.length > MAX_SEALED_LENGTH) return undefined
       const parts = COMPACT_DIR.exec(sealed)
-      if (!parts?.slice(1).every(canonical)) return undefined
-      const available = await keys()
-      try {
-        const { payload } = await jwtDecrypt(
-          sealed,
-          (header) => {
-            const match = available.find((k) => k.kid === header.kid)
-            if (!match) throw new Error('unknown kid')
-            return match.key
-          },
-          {
-            keyManagementAlgorithms: ['dir'],
-            contentEncryptionAlgorithms: ['A256GCM'],
-            typ,
-            currentDate: new Date(now),
-            requiredClaims: ['exp', 'iat'],
-          },
-        )
-        const data = payload.data
-        if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined
-        return data as T
-      } catch {
+      if (!parts) return undefined
+      const [, encodedHeader = '', encodedIv = '', encodedCiphertext = '', encodedTag = ''] = parts
+      const header = decodeJson(encodedHeader)
+      const iv = decodeBase64url(encodedIv)
+      const ciphertext = decodeBase64url(encodedCiphertext)
+      const tag = decodeBase64url(encodedTag)
+      if (!header || !iv || !ciphertext || !tag) return undefined
+      // Exactly the header seal() writes: no `zip`, `crit` or other algorithms to negotiate.
+      const members = Object.keys(header)
+      if (
+        members.length !== HEADER_MEMBERS.length ||
+        !HEADER_MEMBERS.every((member) => Object.hasOwn(header, member)) ||
+        header.alg !== 'dir' ||
+        header.enc !== 'A256GCM' ||
+        header.typ !== typ
+      ) {
         return undefined
       }
+      const key = (await keys()).find((k) => k.kid === header.kid)
+      if (!key) return undefined
+      const plaintext = await key.cipher.decrypt(iv, ciphertext, tag, utf8.encode(encodedHeader))
+      if (!plaintext) return undefined
+      const claims = parseObject(fromUtf8.decode(plaintext))
+      if (!claims || !Object.keys(claims).every((name) => CLAIMS.has(name))) return undefined
+      const { data, iat, exp } = claims
+      if (!Number.isFinite(iat) || !Number.isFinite(exp)) return undefined
+      if ((exp as number) <= Math.floor(now / 1000)) return undefined
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined
+      return data as T
     },
   }
 }
 
 async function deriveKey(secret: string): Promise<Key> {
   const subtle = globalThis.crypto.subtle
-  const material = await subtle.importKey('raw', new TextEncoder().encode(secret), 'HKDF', false, [
-    'deriveBits',
-  ])
+  const material = await subtle.importKey('raw', utf8.encode(secret), 'HKDF', false, ['deriveBits'])
   const bits = new Uint8Array(
     await subtle.deriveBits(
       { name: 'HKDF', hash: 'SHA-256', salt: HKDF_SALT, info: HKDF_INFO },
@@ -169,10 +185,30 @@ async function deriveKey(secret: string): Promise<Key> {
     ),
   )
   const digest = new Uint8Array(await subtle.digest('SHA-256', bits))
-  const kid = base64url.encode(digest).slice(0, 8)
-  const key = await subtle.importKey('raw', bits, 'AES-GCM', false, ['encrypt', 'decrypt'])
+  const kid = encodeBase64url(digest).slice(0, 8)
+  const cipher = await createAesGcm(bits)
   bits.fill(0)
-  return { kid, key }
+  return { kid, cipher }
+}
+
+function encodeJson(value: Record<string, unknown>): string {
+  return encodeBase64url(utf8.encode(JSON.stringify(value)))
+}
+
+function decodeJson(segment: string): Record<string, unknown> | undefined {
+  const bytes = decodeBase64url(segment)
+  return bytes && parseObject(fromUtf8.decode(bytes))
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function typFor(purpose: string): string {
@@ -188,17 +224,4 @@ function clock(now: number | undefined): number {
     throw invalidArgument('now must be a number of ms since the epoch')
   }
   return now
-}
-
-/**
- * Base64url decoding on Node 20 ignores the unused low bits of the last character, so two strings
- * can decode to the same bytes; only the canonical one is accepted, so any change is a rejection.
- */
-function canonical(segment: string | undefined): boolean {
-  if (segment === undefined) return false
-  try {
-    return base64url.encode(base64url.decode(segment)) === segment
-  } catch {
-    return false
-  }
 }

@@ -1,7 +1,8 @@
-import { base64url } from 'jose'
 import { invalidArgument } from '../client/errors.js'
 import type { Store } from '../stores/store.js'
 import { clearCookie, readCookies, setCookie } from './cookies.js'
+import type { HeaderReader } from './http.js'
+import { randomBase64url } from './random.js'
 import type { Sealer } from './seal.js'
 import type { Identity, Session } from './types.js'
 
@@ -57,14 +58,14 @@ export interface Sessions {
    * @throws {StoreError} when revocable and the store cannot be read: an outage must neither log
    *   everyone out nor let revoked sessions back in, so it is the caller's error to handle (5xx).
    */
-  read(request: Request): Promise<Session | null>
+  read(request: { headers: HeaderReader }): Promise<Session | null>
   /**
    * Ends the request's session: deletes its record (when revocable) and returns the `Set-Cookie`
    * that clears the cookie.
    * @throws {StoreError} when revocable and the record cannot be deleted: the session is then still
    *   valid, so the caller should report the failure rather than pretend the user logged out.
    */
-  destroy(request: Request): Promise<string>
+  destroy(request: { headers: HeaderReader }): Promise<string>
 }
 
 interface SealedSession extends Record<string, unknown> {
@@ -98,10 +99,10 @@ export function createSessions(options: SessionsOptions): Sessions {
   }
   if (typeof revocable !== 'boolean') throw invalidArgument('revocable must be a boolean')
   if (typeof now !== 'function') throw invalidArgument('now must be a function returning ms')
-  // Checks name, path and secure together now, rather than at the first login.
-  clearCookie(name, { path: '/', secure })
+  // Built (and name, path and secure checked together) once, rather than at every login.
+  const clear = clearCookie(name, { path: '/', secure })
 
-  async function current(request: Request): Promise<SealedSession | undefined> {
+  async function current(request: { headers: HeaderReader }): Promise<SealedSession | undefined> {
     const value = readCookies(request)[name]
     if (!value) return undefined
     const at = now()
@@ -159,14 +160,14 @@ export function createSessions(options: SessionsOptions): Sessions {
         // DATA-03: the server-side session goes before the cookie is cleared.
         if (sealed) await store.delete(KEY_PREFIX + sealed.id)
       }
-      return clearCookie(name, { path: '/', secure })
+      return clear
     },
   }
 }
 
 /** 128 random bits, base64url: unguessable, and new at every login (SESS-01). */
 function randomId(): string {
-  return base64url.encode(globalThis.crypto.getRandomValues(new Uint8Array(ID_BYTES)))
+  return randomBase64url(ID_BYTES)
 }
 
 function isSealedSession(value: Record<string, unknown>): value is SealedSession {

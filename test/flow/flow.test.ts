@@ -261,6 +261,40 @@ describe('WX-05 / SEC-05: double callbacks, one exchange', () => {
     expect(emu.count('sns/oauth2/access_token')).toBe(1)
   })
 
+  it('regression (join registered after an await): a duplicate arriving while the first callback writes its pending record joins it', async () => {
+    const store = memoryStore()
+    let releaseWrite: () => void = () => {}
+    const slowStore: typeof store = {
+      ...store,
+      async set(key, value, ttl) {
+        // Hold the first callback inside its first store write, as a slow Redis would.
+        if (key.startsWith('result:') && value.includes('"pending"')) {
+          await new Promise<void>((resolve) => {
+            releaseWrite = resolve
+          })
+        }
+        return store.set(key, value, ttl)
+      },
+    }
+    const auth = setup({ store: slowStore })
+    emu.autoApprove('zhangsan')
+    const b = browser(auth)
+    const callbackUrl = await callbackFromWeChat(b)
+    const first = auth.handle(callbackRequest(b, callbackUrl))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const second = auth.handle(callbackRequest(b, callbackUrl))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    releaseWrite()
+    const [one, two] = await Promise.all([first, second])
+    const sessionOf = (r: Response | undefined) =>
+      r?.headers.getSetCookie().find((c) => c.includes('_session='))
+    expect(one?.status).toBe(303)
+    expect(two?.status).toBe(303)
+    expect(sessionOf(two)).toBeDefined()
+    expect(sessionOf(two)).toBe(sessionOf(one))
+    expect(emu.count('sns/oauth2/access_token')).toBe(1)
+  })
+
   it('a repeat of the callback from the same browser gets the same result; from another, rejection', async () => {
     const auth = setup()
     emu.autoApprove('zhangsan')

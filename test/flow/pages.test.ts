@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { escapeHtml } from '../../src/emulator/pages/html.js'
+import { toWebResponse } from '../../src/flow/http.js'
 import {
   COPY_SCRIPT,
   COPY_SCRIPT_HASH,
-  htmlResponse,
+  htmlResponse as flowHtmlResponse,
+  jsonResponse as flowJsonResponse,
+  problemResponse as flowProblemResponse,
   isProblemCode,
-  jsonResponse,
   PAGE_CSP,
   type PageLang,
   PROBLEM_CODES,
@@ -14,7 +16,6 @@ import {
   type ProblemCode,
   pageLang,
   problemJson,
-  problemResponse,
   problemStatus,
   qrCodeSvg,
   renderOpenInWeChat,
@@ -24,6 +25,14 @@ import {
   renderWeCom,
   wantsJson,
 } from '../../src/flow/pages/index.js'
+
+// The flow builds its own responses; these see them as the Web Responses `handle()` returns.
+const htmlResponse = (...args: Parameters<typeof flowHtmlResponse>) =>
+  toWebResponse(flowHtmlResponse(...args))
+const jsonResponse = (...args: Parameters<typeof flowJsonResponse>) =>
+  toWebResponse(flowJsonResponse(...args))
+const problemResponse = (...args: Parameters<typeof flowProblemResponse>) =>
+  toWebResponse(flowProblemResponse(...args))
 
 const LANGS: PageLang[] = ['zh', 'en']
 const LOGIN_URL = 'https://shop.example.com/auth/wechat/login?returnTo=%2Forders%3Fa%3D1&x=1'
@@ -440,13 +449,13 @@ describe('responses', () => {
   })
 
   it('extra headers add to, but never weaken, the security headers', () => {
-    const extra = new Headers([
+    const extra: [string, string][] = [
       ['Set-Cookie', 'a=1; Path=/; HttpOnly'],
       ['Set-Cookie', 'b=; Max-Age=0; Path=/'],
       ['Cache-Control', 'public, max-age=3600'],
       ['X-Frame-Options', 'SAMEORIGIN'],
       ['Content-Security-Policy', "default-src *; script-src 'unsafe-inline'"],
-    ])
+    ]
     const html = htmlResponse('x', 200, extra)
     expectHtmlHeaders(html)
     expect(html.headers.getSetCookie()).toEqual(['a=1; Path=/; HttpOnly', 'b=; Max-Age=0; Path=/'])

@@ -19,13 +19,7 @@
  */
 import type { RequestHandler } from 'express'
 import type { Session, WxAuth } from '../../flow/types.js'
-import {
-  createRequest,
-  isForWxAuth,
-  sessionRequest,
-  type ToWebRequestOptions,
-  writeResponse,
-} from '../node/http.js'
+import { answerFor, sessionFor, type ToWebRequestOptions, writeAnswer } from '../node/http.js'
 
 declare global {
   namespace Express {
@@ -63,14 +57,12 @@ export function wxauth(auth: WxAuth, options: WxAuthExpressOptions = {}): Reques
   return async (req, res, next) => {
     try {
       const source = { url: req.originalUrl }
-      if (isForWxAuth(req, auth, options, source)) {
-        const response = await auth.handle(createRequest(req, options, source, auth))
-        if (response !== undefined) {
-          await writeResponse(res, response)
-          return
-        }
+      const answer = await answerFor(auth, req, options, source)
+      if (answer !== undefined) {
+        writeAnswer(res, answer)
+        return
       }
-      req.wechat = await auth.getSession(sessionRequest(req, options, source, auth))
+      req.wechat = await sessionFor(auth, req, options, source)
     } catch (error) {
       next(error)
       return

@@ -26,11 +26,14 @@ import type {
 } from 'fastify'
 import type { Session, WxAuth } from '../../flow/types.js'
 import {
-  createRequest,
-  isForWxAuth,
-  sessionRequest,
+  answerFor,
+  groupHeaders,
+  type NodeAnswer,
+  sessionFor,
   type ToWebRequestOptions,
+  urlOf,
 } from '../node/http.js'
+import { isWxAuthPath } from '../shared.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,15 +48,11 @@ export interface WxAuthFastifyOptions extends ToWebRequestOptions {
   auth: WxAuth
 }
 
-function send(reply: FastifyReply, response: Response): FastifyReply {
-  reply.code(response.status)
-  for (const [name, value] of response.headers) {
-    if (name !== 'set-cookie') reply.header(name, value)
-  }
-  const cookies = response.headers.getSetCookie()
-  // Fastify appends Set-Cookie values, each its own header.
-  if (cookies.length > 0) reply.header('set-cookie', cookies)
-  return reply.send(response.body ?? undefined)
+function send(reply: FastifyReply, answer: NodeAnswer): FastifyReply {
+  reply.code(answer.status)
+  // Fastify appends Set-Cookie values given as an array, each its own header.
+  for (const [name, value] of groupHeaders(answer.headers)) reply.header(name, value)
+  return reply.send(answer.body ?? undefined)
 }
 
 const catchAllMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
@@ -65,14 +64,12 @@ async function routes(fastify: FastifyInstance, options: WxAuthFastifyOptions): 
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null))
 
   const handler: RouteHandlerMethod = async (request, reply) => {
-    const response = await auth.handle(
-      createRequest(request.raw, options, { url: request.url }, auth),
-    )
-    if (response === undefined) {
+    const answer = await answerFor(auth, request.raw, options, { url: request.url })
+    if (answer === undefined) {
       reply.callNotFound()
       return reply
     }
-    return send(reply, response)
+    return send(reply, answer)
   }
 
   const base = auth.basePath.endsWith('/') ? auth.basePath.slice(0, -1) : auth.basePath
@@ -89,8 +86,8 @@ const plugin: FastifyPluginAsync<WxAuthFastifyOptions> = async (fastify, options
   fastify.decorateRequest('wechat', null)
   fastify.addHook('preHandler', async (request: FastifyRequest) => {
     const source = { url: request.url }
-    if (isForWxAuth(request.raw, auth, options, source)) return
-    request.wechat = await auth.getSession(sessionRequest(request.raw, options, source, auth))
+    if (isWxAuthPath(urlOf(request.raw, options, source, auth).pathname, auth.basePath)) return
+    request.wechat = await sessionFor(auth, request.raw, options, source)
   })
   await fastify.register(routes, options)
 }

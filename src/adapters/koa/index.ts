@@ -18,15 +18,14 @@
  * ```
  * @module wxauth/koa
  */
-import { Readable } from 'node:stream'
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Context, Middleware } from 'koa'
 import type { Session, WxAuth } from '../../flow/types.js'
 import {
-  createRequest,
-  isForWxAuth,
+  answerFor,
+  groupHeaders,
+  type NodeAnswer,
   type RequestSource,
-  sessionRequest,
+  sessionFor,
   type ToWebRequestOptions,
 } from '../node/http.js'
 
@@ -40,19 +39,15 @@ declare module 'koa' {
 /** Options of {@link wxauth}. */
 export type WxAuthKoaOptions = ToWebRequestOptions
 
-function respond(ctx: Context, response: Response): void {
+function respond(ctx: Context, answer: NodeAnswer): void {
   // Body first: Koa turns a null body into 204 unless a status follows.
-  ctx.body = response.body
-    ? Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>)
-    : null
-  ctx.status = response.status
-  if (response.statusText !== '') ctx.message = response.statusText
-  for (const [name, value] of response.headers) {
-    if (name !== 'set-cookie') ctx.set(name, value)
+  ctx.body = answer.body === null ? null : Buffer.from(answer.body)
+  ctx.status = answer.status
+  for (const [name, value] of groupHeaders(answer.headers)) {
+    // Appended, so that cookies other middleware set stay; each one its own header.
+    if (Array.isArray(value)) ctx.append(name, value)
+    else ctx.set(name, value)
   }
-  const cookies = response.headers.getSetCookie()
-  // Appended, so that cookies other middleware set stay; each one its own header.
-  if (cookies.length > 0) ctx.append('Set-Cookie', cookies)
 }
 
 /**
@@ -75,14 +70,12 @@ export function wxauth(auth: WxAuth, options: WxAuthKoaOptions = {}): Middleware
       url: ctx.originalUrl,
       parsedBody: (ctx.request as { body?: unknown }).body,
     }
-    if (isForWxAuth(ctx.req, auth, options, source)) {
-      const response = await auth.handle(createRequest(ctx.req, options, source, auth))
-      if (response !== undefined) {
-        respond(ctx, response)
-        return
-      }
+    const answer = await answerFor(auth, ctx.req, options, source)
+    if (answer !== undefined) {
+      respond(ctx, answer)
+      return
     }
-    ctx.state.wechat = await auth.getSession(sessionRequest(ctx.req, options, source, auth))
+    ctx.state.wechat = await sessionFor(auth, ctx.req, options, source)
     await next()
   }
 }

@@ -8,7 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
-import type { WxAuth } from '../../flow/types.js'
+import type { FlowRequest, HeaderReader } from '../../flow/http.js'
+import { internalsOf } from '../../flow/internals.js'
+import type { Session, WxAuth } from '../../flow/types.js'
 import { isWxAuthPath, originOf } from '../shared.js'
 
 /** How to build a Web `Request` from a node:http request. */
@@ -80,16 +82,6 @@ export function urlOf(
     originOf(options.baseUrl, auth)
   // Concatenated, not resolved: a target like `//evil.example/x` stays a path on our origin.
   return new URL(`${origin}${targetOf(req, source)}`)
-}
-
-/** Whether the request is for one of wxauth's paths (under `auth.basePath`). */
-export function isForWxAuth(
-  req: IncomingMessage,
-  auth: WxAuth,
-  options: ToWebRequestOptions = {},
-  source: RequestSource = {},
-): boolean {
-  return isWxAuthPath(urlOf(req, options, source, auth).pathname, auth.basePath, req.method)
 }
 
 function headersOf(req: IncomingMessage, drop?: ReadonlySet<string>): Headers {
@@ -246,3 +238,96 @@ const gone = new Set<unknown>([
   'ECONNRESET',
   'EPIPE',
 ])
+
+/** A response as the Node adapters write it: status, header pairs (`Set-Cookie` may repeat), body. */
+export interface NodeAnswer {
+  status: number
+  headers: [name: string, value: string][]
+  body: string | Uint8Array | null
+}
+
+/** `req`'s headers by lower-case name, as node:http joined them (`Cookie` with `; `). */
+function headerReader(req: IncomingMessage): HeaderReader {
+  return {
+    get(name) {
+      const value = req.headers[name]
+      if (value === undefined) return null
+      return Array.isArray(value) ? value.join(', ') : value
+    },
+  }
+}
+
+/**
+ * wxauth's answer to a node:http request, or `undefined` when the path or route is not wxauth's.
+ * A core from `createWxAuth` is driven without Web `Request`/`Response` objects; any other object
+ * with the {@link WxAuth} shape through its `handle`, its answer read whole.
+ */
+export async function answerFor(
+  auth: WxAuth,
+  req: IncomingMessage,
+  options: ToWebRequestOptions = {},
+  source: RequestSource = {},
+): Promise<NodeAnswer | undefined> {
+  const url = urlOf(req, options, source, auth)
+  const method = req.method ?? 'GET'
+  if (!isWxAuthPath(url.pathname, auth.basePath, method)) return undefined
+  const internals = internalsOf(auth)
+  if (internals) {
+    const request: FlowRequest = { method, url, headers: headerReader(req) }
+    return internals.handle(request)
+  }
+  const response = await auth.handle(createRequest(req, options, source, auth))
+  if (response === undefined) return undefined
+  const body = response.body === null ? null : new Uint8Array(await response.arrayBuffer())
+  return { status: response.status, headers: [...response.headers], body }
+}
+
+/** The session of the browser that sent `req`, or `null`. */
+export function sessionFor(
+  auth: WxAuth,
+  req: IncomingMessage,
+  options: ToWebRequestOptions = {},
+  source: RequestSource = {},
+): Promise<Session | null> {
+  const internals = internalsOf(auth)
+  if (internals) return internals.getSession({ headers: headerReader(req) })
+  return auth.getSession(sessionRequest(req, options, source, auth))
+}
+
+/**
+ * The answer's headers grouped by name, in order: `Set-Cookie` values each on its own, any other
+ * repeated name joined with `, ` (as `Headers` does).
+ */
+export function groupHeaders(headers: NodeAnswer['headers']): Map<string, string | string[]> {
+  const grouped = new Map<string, string | string[]>()
+  const names = new Map<string, string>()
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase()
+    const first = names.get(lower)
+    if (first === undefined) {
+      names.set(lower, name)
+      grouped.set(name, lower === 'set-cookie' ? [value] : value)
+      continue
+    }
+    const current = grouped.get(first)
+    if (Array.isArray(current)) current.push(value)
+    else grouped.set(first, `${current}, ${value}`)
+  }
+  return grouped
+}
+
+/**
+ * Writes an answer onto `res` in one piece (status, headers, body and its length in one write).
+ * Cookies other middleware set on `res` stay: wxauth's are appended.
+ */
+export function writeAnswer(res: ServerResponse, answer: NodeAnswer): void {
+  if (res.headersSent) throw new Error('Cannot send the response: headers were already sent')
+  res.statusCode = answer.status
+  for (const [name, value] of groupHeaders(answer.headers)) {
+    if (Array.isArray(value)) res.appendHeader(name, value)
+    else res.setHeader(name, value)
+  }
+  // The browser has gone (WeChat drops the first of two callbacks): no one left to answer.
+  if (res.destroyed) return
+  res.end(answer.body ?? undefined)
+}

@@ -21,10 +21,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Session, WxAuth } from '../../flow/types.js'
 import {
+  answerFor,
   createRequest,
-  isForWxAuth,
-  sessionRequest,
+  sessionFor,
   type ToWebRequestOptions,
+  writeAnswer,
   writeResponse,
 } from './http.js'
 
@@ -96,12 +97,10 @@ export type WxAuthNodeHandler = (
 export function wxauthHandler(auth: WxAuth, options: ToWebRequestOptions = {}): WxAuthNodeHandler {
   return async (req, res, next) => {
     try {
-      if (isForWxAuth(req, auth, options)) {
-        const response = await auth.handle(createRequest(req, options, {}, auth))
-        if (response !== undefined) {
-          await writeResponse(res, response)
-          return true
-        }
+      const answer = await answerFor(auth, req, options)
+      if (answer !== undefined) {
+        writeAnswer(res, answer)
+        return true
       }
     } catch (error) {
       if (next === undefined) throw error
@@ -133,5 +132,5 @@ export function getSession(
   req: IncomingMessage,
   options: ToWebRequestOptions = {},
 ): Promise<Session | null> {
-  return auth.getSession(sessionRequest(req, options, {}, auth))
+  return sessionFor(auth, req, options)
 }

@@ -1,3 +1,4 @@
+import type { HeaderReader } from '../http.js'
 /** Page language: Chinese (the default) or English. */
 export type PageLang = 'zh' | 'en'
 
@@ -53,7 +54,7 @@ function matchMedia(ranges: readonly Range[], mediaType: string): Match {
  * q-value on a more specific range, or (equally specific) listed first. A missing `Accept`, `*\/*`
  * alone and every browser's navigation header get HTML.
  */
-export function wantsJson(request: Request): boolean {
+export function wantsJson(request: { headers: HeaderReader }): boolean {
   const ranges = parseRanges(request.headers.get('accept'))
   const json = matchMedia(ranges, 'application/json')
   const page = matchMedia(ranges, 'text/html')
@@ -68,7 +69,7 @@ export function wantsJson(request: Request): boolean {
  * Chinese (`zh`, `zh-CN`, `zh-TW`, …) or English (`en`, `en-US`, …). Anything else, `*`, or no
  * header at all: Chinese.
  */
-export function pageLang(request: Request): PageLang {
+export function pageLang(request: { headers: HeaderReader }): PageLang {
   const ranges = parseRanges(request.headers.get('accept-language'))
     .filter((r) => r.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index)

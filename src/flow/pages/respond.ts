@@ -1,19 +1,42 @@
+import type { FlowRequest, FlowResponse } from '../http.js'
 import { PAGE_CSP } from './layout.js'
 import { pageLang, wantsJson } from './negotiate.js'
 import { renderProblem } from './pages.js'
 import { type ProblemCode, problemJson, problemStatus } from './problems.js'
 
-/** Headers every response of the flow carries (they win over any extra header of the same name). */
-const COMMON_HEADERS = {
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-} as const
+/** Extra response headers: a record, or pairs when a name repeats (`Set-Cookie`). */
+export type ExtraHeaders = Record<string, string> | [name: string, value: string][]
 
-function withHeaders(extra: HeadersInit | undefined, own: Record<string, string>): Headers {
-  const headers = new Headers(extra)
-  for (const [name, value] of Object.entries({ ...COMMON_HEADERS, ...own })) {
-    headers.set(name, value)
+/** Headers every response of the flow carries (they win over any extra header of the same name). */
+const COMMON_HEADERS: [string, string][] = [
+  ['Cache-Control', 'no-store'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['X-Content-Type-Options', 'nosniff'],
+]
+const HTML_HEADERS: [string, string][] = [
+  ['Content-Type', 'text/html; charset=utf-8'],
+  ...COMMON_HEADERS,
+  ['Content-Security-Policy', PAGE_CSP],
+  ['X-Frame-Options', 'DENY'],
+]
+const JSON_HEADERS: [string, string][] = [
+  ['Content-Type', 'application/json; charset=utf-8'],
+  ...COMMON_HEADERS,
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+]
+const fixedNames = (headers: [string, string][]) => new Set(headers.map(([n]) => n.toLowerCase()))
+const HTML_NAMES = fixedNames(HTML_HEADERS)
+const JSON_NAMES = fixedNames(JSON_HEADERS)
+
+function withHeaders(
+  own: [string, string][],
+  names: Set<string>,
+  extra: ExtraHeaders | undefined,
+): [string, string][] {
+  const headers = [...own]
+  if (extra === undefined) return headers
+  for (const [name, value] of Array.isArray(extra) ? extra : Object.entries(extra)) {
+    if (!names.has(name.toLowerCase())) headers.push([name, value])
   }
   return headers
 }
@@ -22,36 +45,27 @@ function withHeaders(extra: HeadersInit | undefined, own: Record<string, string>
  * An HTML page: `no-store`, `no-referrer`, `nosniff`, the page CSP (`frame-ancestors 'none'`)
  * and `X-Frame-Options: DENY`. `headers` adds more (e.g. `Set-Cookie`) but cannot weaken these.
  */
-export function htmlResponse(html: string, status = 200, headers?: HeadersInit): Response {
-  return new Response(html, {
-    status,
-    headers: withHeaders(headers, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': PAGE_CSP,
-      'X-Frame-Options': 'DENY',
-    }),
-  })
+export function htmlResponse(html: string, status = 200, headers?: ExtraHeaders): FlowResponse {
+  return { status, headers: withHeaders(HTML_HEADERS, HTML_NAMES, headers), body: html }
 }
 
 /** A JSON answer with the flow's common headers; `headers` adds more but cannot weaken them. */
-export function jsonResponse(body: unknown, status = 200, headers?: HeadersInit): Response {
-  return new Response(JSON.stringify(body), {
+export function jsonResponse(body: unknown, status = 200, headers?: ExtraHeaders): FlowResponse {
+  return {
     status,
-    headers: withHeaders(headers, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-    }),
-  })
+    headers: withHeaders(JSON_HEADERS, JSON_NAMES, headers),
+    body: JSON.stringify(body),
+  }
 }
 
 /** Options of {@link problemResponse}. */
 export interface ProblemResponseOptions {
   /** Where the page's "Try again" button leads (HTML only). */
-  retryUrl?: string
+  retryUrl?: string | undefined
   /** Where "Back to the site" leads. */
-  backUrl?: string
+  backUrl?: string | undefined
   /** Extra headers, e.g. `Allow`, `Retry-After`, `Set-Cookie`. */
-  headers?: HeadersInit
+  headers?: ExtraHeaders
 }
 
 /**
@@ -60,10 +74,10 @@ export interface ProblemResponseOptions {
  * and `Accept-Language`.
  */
 export function problemResponse(
-  request: Request,
+  request: Pick<FlowRequest, 'headers'>,
   code: ProblemCode,
   options: ProblemResponseOptions = {},
-): Response {
+): FlowResponse {
   const lang = pageLang(request)
   const status = problemStatus(code)
   const response = wantsJson(request)
@@ -73,6 +87,6 @@ export function problemResponse(
         status,
         options.headers,
       )
-  response.headers.append('Vary', 'Accept, Accept-Language')
+  response.headers.push(['Vary', 'Accept, Accept-Language'])
   return response
 }
