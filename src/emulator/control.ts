@@ -43,7 +43,15 @@ export function publicState(core: Core) {
     behaviour: core.behaviour,
     autoApprove: core.autoApproval() ?? null,
     faults: core.faults.list(),
+    chaos: core.chaos.settings() ?? null,
+    chaosReport: core.chaos.report(),
+    codeUsage: core.codeUsage.report(),
   }
+}
+
+/** Chaos mode's settings (null when off) and report. */
+function chaosState(core: Core) {
+  return { chaos: core.chaos.settings() ?? null, report: core.chaos.report() }
 }
 
 type Route = (core: Core, body: Body) => unknown
@@ -61,6 +69,17 @@ const post: Record<string, Route> = {
   faults: (core, { endpoint, times, ...fault }) => {
     core.fail(endpoint, fault, times ?? 1)
     return { faults: core.faults.list() }
+  },
+  chaos: (core, { off, ...options }) => {
+    if (off !== undefined) {
+      if (off !== true) throw new BadRequest('"off" must be true (to stop chaos mode)')
+      if (Object.keys(options).length > 0)
+        throw new BadRequest('"off" stops chaos mode and takes no other field')
+      core.setChaos(null)
+    } else {
+      core.setChaos(options)
+    }
+    return chaosState(core)
   },
   clock: (core, b) => {
     if (typeof b.advance !== 'number') throw new BadRequest('"advance" must be a number of seconds')
@@ -93,6 +112,7 @@ const post: Record<string, Route> = {
 const get: Record<string, (core: Core) => unknown> = {
   requests: (core) => ({ requests: core.log.list() }),
   state: (core) => publicState(core),
+  chaos: (core) => chaosState(core),
 }
 
 /** Names of the control routes (the path segment after /__emulator/). */
@@ -102,15 +122,18 @@ export const controlRoutes = new Set([...Object.keys(post), ...Object.keys(get)]
 export async function control(core: Core, ctx: Ctx, name: string): Promise<Reply> {
   const method = ctx.request.method
   try {
-    const read = get[name]
-    if (read) {
-      if (method !== 'GET' && method !== 'HEAD')
-        return controlReply(405, { error: `use GET /__emulator/${name}` })
-      return controlReply(200, read(core))
+    // Own properties only: `constructor` is on every object's prototype.
+    const read = Object.hasOwn(get, name) ? get[name] : undefined
+    const write = Object.hasOwn(post, name) ? post[name] : undefined
+    if (read && (method === 'GET' || method === 'HEAD')) return controlReply(200, read(core))
+    if (!write) {
+      if (read) return controlReply(405, { error: `use GET /__emulator/${name}` })
+      return controlReply(404, { error: `no control endpoint /__emulator/${name}` })
     }
-    const write = post[name]
-    if (!write) return controlReply(404, { error: `no control endpoint /__emulator/${name}` })
-    if (method !== 'POST') return controlReply(405, { error: `use POST /__emulator/${name}` })
+    if (method !== 'POST') {
+      const allowed = read ? 'GET or POST' : 'POST'
+      return controlReply(405, { error: `use ${allowed} /__emulator/${name}` })
+    }
     const result = write(core, await jsonBody(ctx.request))
     return controlReply(name === 'users' || name === 'apps' ? 201 : 200, result)
   } catch (e) {

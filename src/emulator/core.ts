@@ -1,6 +1,8 @@
 /** The emulator's state and the operations tests script it with (shared by the JS and HTTP APIs). */
 import { jsCodeTtl } from './api/jscode2session.js'
+import { Chaos, type ChaosSettings, parseChaosOptions } from './chaos.js'
 import { OffsetClock } from './clock.js'
+import { CodeUsageCounter } from './code-usage.js'
 import {
   type AppConfig,
   type Behaviour,
@@ -45,6 +47,8 @@ export class Core implements Env {
   readonly clock: OffsetClock
   readonly behaviour: Behaviour
   readonly faults = new FaultQueue()
+  readonly chaos = new Chaos()
+  readonly codeUsage = new CodeUsageCounter()
   readonly log = new RequestLog(500)
   readonly #counts = new Map<EndpointName, number>()
   readonly #publicUrl: string | undefined
@@ -99,6 +103,20 @@ export class Core implements Env {
   fail(endpoint: unknown, fault: unknown, times: unknown = 1): void {
     if (!isEndpointName(endpoint)) bad(`"endpoint": unknown endpoint ${JSON.stringify(endpoint)}`)
     this.faults.add(endpoint as EndpointName, parseFault(fault) as Fault, times as number)
+  }
+
+  /**
+   * Starts chaos mode (restarting its generator and report), or stops it with null.
+   * @returns the settings with defaults applied (the seed included), or null when stopped.
+   */
+  setChaos(options: unknown): ChaosSettings | null {
+    if (options === null) {
+      this.chaos.stop()
+      return null
+    }
+    const settings = parseChaosOptions(options)
+    this.chaos.start(settings)
+    return this.chaos.settings() ?? null
   }
 
   /** Counts a request to `endpoint`. */
@@ -212,6 +230,8 @@ export class Core implements Env {
   reset(): void {
     this.world.reset()
     this.faults.clear()
+    this.chaos.clear()
+    this.codeUsage.clear()
     this.log.clear()
     this.#counts.clear()
     this.#auto = undefined

@@ -1,12 +1,14 @@
 /**
- * The fetch handler: routes by path (any host), applies scripted faults, logs (redacted), and
- * never throws — an internal failure becomes WeChat's `errcode -1` (or an error page).
+ * The fetch handler: routes by path (any host), applies scripted and chaos faults, logs
+ * (redacted), and never throws — an internal failure becomes WeChat's `errcode -1` (or an error
+ * page).
  */
 import { componentExchange, componentRefresh, componentToken } from './api/component.js'
 import { jscode2session } from './api/jscode2session.js'
 import { exchangeCode, refreshToken } from './api/oauth-token.js'
 import { checkToken, userinfo } from './api/userinfo.js'
 import { wxError } from './api/wire.js'
+import { codeExchangeEndpoints } from './code-usage.js'
 import { type Ctx, parseCookies } from './context.js'
 import { control } from './control.js'
 import type { Core } from './core.js'
@@ -149,7 +151,13 @@ function dispatcher(core: Core): (request: Request) => Promise<Response> {
     const route = endpoints[path]
     const endpoint = route?.name
     if (endpoint) core.hit(endpoint)
-    const fault = endpoint ? core.faults.take(endpoint) : undefined
+    if (endpoint && codeExchangeEndpoints.has(endpoint)) {
+      core.codeUsage.note(url.searchParams.get('code'))
+    }
+    // A scripted fault first; else chaos mode may pick one.
+    const scripted = endpoint ? core.faults.take(endpoint) : undefined
+    const chaos = endpoint && !scripted ? core.chaos.pick(endpoint) : undefined
+    const fault = scripted ?? chaos?.fault
     const makeCtx = (now: number): Ctx => ({
       env: core,
       request,
@@ -202,6 +210,7 @@ function dispatcher(core: Core): (request: Request) => Promise<Response> {
       if (endpoint) entry.endpoint = endpoint
       if (result !== dropped && result.errcode !== undefined) entry.errcode = result.errcode
       if (fault) entry.fault = fault
+      if (chaos) entry.chaos = chaos.kind
       core.log.add(entry)
     }
     return result === dropped ? Response.error() : toResponse(result, request.method)

@@ -15,7 +15,9 @@
  * ```
  * @module wxauth/emulator
  */
+import type { ChaosOptions, ChaosReport, ChaosSettings } from './chaos.js'
 import type { EmulatorClock } from './clock.js'
+import type { CodeUsage } from './code-usage.js'
 import {
   type AppConfig,
   EmulatorConfigError,
@@ -31,7 +33,15 @@ import { createHandler } from './handler.js'
 import type { RequestLogEntry } from './request-log.js'
 import { HttpServer, type ListenInfo, type ListenOptions } from './server.js'
 
+export {
+  type ChaosFaultKind,
+  type ChaosOptions,
+  type ChaosReport,
+  type ChaosSettings,
+  chaosFaultKinds,
+} from './chaos.js'
 export type { EmulatorClock } from './clock.js'
+export type { CodeUsage } from './code-usage.js'
 export {
   type AppConfig,
   type AppKind,
@@ -81,11 +91,38 @@ export interface Emulator {
    * @throws {@link EmulatorConfigError} on a bad fault, or with 10,000 faults already queued.
    */
   fail(endpoint: EndpointName, fault: Fault, times?: number): void
+  /**
+   * Chaos mode: from now on, a seeded share (`rate`) of the calls to the chosen endpoints gets a
+   * fault of a chosen kind (errcode -1, HTTP 5xx, a timeout, a dropped connection, a truncated,
+   * HTML or `text/plain` answer). Scripted faults (`fail`) still come first. Starting again
+   * restarts the generator and the report; `null` stops (the report stays until the next start or
+   * `reset()`).
+   * @returns the settings with defaults applied (note the seed to replay a run), or null.
+   * @throws {@link EmulatorConfigError} on bad options (the message names the field).
+   * @example
+   * ```ts
+   * emu.chaos({ rate: 0.2, seed: 42, endpoints: ['sns/oauth2/access_token', 'sns/userinfo'] })
+   * // … run logins …
+   * emu.chaos(null)
+   * console.log(emu.chaosReport().byKind) // { drop: 7, timeout: 5, … }
+   * ```
+   */
+  chaos(options: ChaosOptions | null): ChaosSettings | null
+  /** What chaos mode injected since it was last started: by kind and by endpoint. */
+  chaosReport(): ChaosReport
+  /**
+   * How codes were presented for exchange since the start or `reset()`: counts only, never a code.
+   * `repeats` above 0 means some code was exchanged twice.
+   */
+  codeUsage(): CodeUsage
   /** The request log (last 500), redacted. */
   readonly requests: readonly RequestLogEntry[]
   /** How many requests `endpoint` received. */
   count(endpoint: EndpointName): number
-  /** Back to the initial configuration (codes, tokens, consents, faults, log, auto-approve, clock). */
+  /**
+   * Back to the initial configuration (codes, tokens, consents, faults, chaos mode and its report,
+   * code usage, log, auto-approve, clock).
+   */
   reset(): void
   /**
    * Registers an app, replacing one with the same appId; kept until `reset()`.
@@ -169,6 +206,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     autoApprove: (user, opts) => core.autoApprove(user, opts),
     fail: (endpoint, fault, times) => core.fail(endpoint, fault, times),
+    chaos: (options) => core.setChaos(options),
+    chaosReport: () => core.chaos.report(),
+    codeUsage: () => core.codeUsage.report(),
     get requests() {
       return core.log.list()
     },

@@ -19,6 +19,8 @@ export interface RequestLogEntry {
   errcode?: number
   /** The fault injected into this call. */
   fault?: Fault
+  /** When chaos mode chose the fault: its kind (`custom:N` for a fault of your own). */
+  chaos?: string
 }
 
 const secretParams: ReadonlySet<string> = new Set(SECRET_PARAMS)
