@@ -2,7 +2,6 @@
 // long `wxauth dev --port 0 --emulator-port 0` takes to print its app URL.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { IMPORT_PATCHES, preparePatchedWxauth } from '../lib/patched-wxauth.mjs'
 import { median } from '../lib/stats.mjs'
 
 const bench = fileURLToPath(new URL('..', import.meta.url))
@@ -89,9 +88,7 @@ function devTime() {
 
 export async function run({ log, budgetMs = 60_000 }) {
   const runs = budgetMs < 30_000 ? 5 : 9
-  const patch = await preparePatchedWxauth(IMPORT_PATCHES, 'wxauth-import-patched')
   const modules = [...MODULES]
-  if (patch.applied.length > 0) modules.splice(1, 0, ['wxauth + proposed patch', patch.entry])
   // Node's own start-up, for scale.
   const empty = []
   for (let i = 0; i < runs; i++) empty.push((await node(['-e', '0'])).wall)
@@ -143,17 +140,9 @@ export async function run({ log, budgetMs = 60_000 }) {
     },
     notes: failures.map((f) => `${f.name} could not be imported: ${f.error}`),
   }
-  if (patch.applied.length > 0) {
-    const p = imports.find((c) => c.name === 'wxauth + proposed patch')
-    importResult.notes.push(
-      `“wxauth + proposed patch” is a scratch copy of dist/ (\`bench/lib/patched-wxauth.mjs\`; src/ unchanged) with ${patch.applied.map((x) => `**${x.name}**: ${x.what}`).join('; ')}. Measured in this run: ${p ? `${median(p.runs).toFixed(1)} ms against ${wxMs.toFixed(1)} ms` : 'n/a'}. On its own, \`import('jose')\` takes ≈ 30 ms here and the three subpaths ≈ 17 ms; the rest of wxauth's import is its own modules (≈ 10 ms for the client, ≈ 8 each for \`cookie\`, \`uqr\` and the stores). Loading \`uqr\` (QR pages only) lazily would save a few ms more.`,
-    )
-  }
-  if (patch.missing.length > 0) {
-    importResult.notes.push(
-      `Proposed changes that no longer apply to dist/: ${patch.missing.map((x) => x.name).join(', ')}.`,
-    )
-  }
+  importResult.notes.push(
+    'wxauth no longer loads jose (sealing is its own JWE framing over node:crypto, commit bac0b96), which took ≈ 30 ms of the import on its own; undici is loaded on the first WeChat call, not at import.',
+  )
 
   const dev = []
   for (let i = 0; i < runs; i++) dev.push(await devTime())

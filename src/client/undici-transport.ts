@@ -2,9 +2,8 @@
  * The default transport on Node, loaded by `undiciTransport()` on first use.
  * @module
  */
-import { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
-import { Agent, request } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 import { BodyTooLargeError, type Transport, TransportTimeoutError } from './transport.js'
 
 const dispatcher = new Agent({
@@ -23,70 +22,57 @@ export const undiciRequest: Transport = async (
   url,
   { headers, signal: callerSignal, timeout, maxBodySize },
 ) => {
-  // Without a caller signal, the timeout is a plain timer and an EventEmitter (which undici
-  // accepts as a signal): AbortSignal.timeout costs an EventTarget listener and a timer that
-  // stays pending for the whole timeout after the answer came, on every call.
-  const timer = new TimeoutSignal(timeout)
-  const signal = callerSignal ? AbortSignal.any([callerSignal, timer.signal()]) : timer
+  // The headers wait on undici's own timer (a shared, coarse wheel); the body gets what is left of
+  // the timeout. No AbortSignal unless the caller gives one: each costs an EventTarget listener.
+  const started = performance.now()
+  if (callerSignal?.aborted) throw callerSignal.reason
+  let response: Dispatcher.ResponseData
   try {
-    const response = await request(url, { method: 'GET', headers, signal, dispatcher })
-    const body = await readBody(response.body, maxBodySize)
-    const header = (name: string) => {
-      const value = response.headers[name.toLowerCase()]
-      return Array.isArray(value) ? value[0] : value
-    }
-    return { status: response.statusCode, header, body }
+    // Origin and path handed over as they are: undici's top-level request() would parse the URL.
+    const slash = url.indexOf('/', url.indexOf('//') + 2)
+    response = await dispatcher.request({
+      origin: slash === -1 ? url : url.slice(0, slash),
+      path: slash === -1 ? '/' : url.slice(slash),
+      method: 'GET',
+      headers,
+      signal: callerSignal,
+      headersTimeout: timeout,
+    })
   } catch (error) {
-    if (timer.aborted && !callerSignal?.aborted && !(error instanceof BodyTooLargeError)) {
+    if ((error as { code?: unknown } | null)?.code === 'UND_ERR_HEADERS_TIMEOUT') {
       throw new TransportTimeoutError(timeout, { cause: error })
     }
     throw error
-  } finally {
-    timer.clear()
   }
+  const body = await readBody(response.body, maxBodySize, timeout - (performance.now() - started))
+  const header = (name: string) => {
+    const value = response.headers[name.toLowerCase()]
+    return Array.isArray(value) ? value[0] : value
+  }
+  return { status: response.statusCode, header, body }
 }
 
-/** A timer that emits `abort` when it fires, as an EventEmitter signal for undici. */
-class TimeoutSignal extends EventEmitter {
-  aborted = false
-  readonly #timer: ReturnType<typeof setTimeout>
-
-  constructor(ms: number) {
-    super()
-    this.#timer = setTimeout(() => {
-      this.aborted = true
-      this.emit('abort')
-    }, ms)
-  }
-
-  /** The same timer as an AbortSignal, to combine with a caller's. */
-  signal(): AbortSignal {
-    const controller = new AbortController()
-    if (this.aborted) controller.abort()
-    else this.once('abort', () => controller.abort())
-    return controller.signal
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer)
-  }
-}
-
-/** The whole body as UTF-8, refused past `limit` bytes. */
-function readBody(body: Readable, limit: number): Promise<string> {
+/** The whole body as UTF-8, within `remaining` ms, refused past `limit` bytes. */
+function readBody(body: Readable, limit: number, remaining: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    const fail = (error: Error) => {
+      clearTimeout(timer)
+      body.destroy()
+      reject(error)
+    }
+    const timer = setTimeout(
+      () => fail(new TransportTimeoutError(Math.max(0, Math.round(remaining)))),
+      Math.max(0, remaining),
+    )
     body.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) {
-        body.destroy()
-        reject(new BodyTooLargeError(limit))
-        return
-      }
-      chunks.push(chunk)
+      if (size > limit) fail(new BodyTooLargeError(limit))
+      else chunks.push(chunk)
     })
     body.once('end', () => {
+      clearTimeout(timer)
       const [only] = chunks
       resolve(
         chunks.length === 1 && only
@@ -94,6 +80,9 @@ function readBody(body: Readable, limit: number): Promise<string> {
           : Buffer.concat(chunks).toString('utf8'),
       )
     })
-    body.once('error', reject)
+    body.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
   })
 }

@@ -220,6 +220,14 @@ describe('timeouts and aborts', () => {
     expect(server.received).toHaveLength(1)
   })
 
+  it('bounds the whole answer, not only the wait for headers: a trickling body times out', async () => {
+    const { client, server } = await setup([{ body: TOKEN_BODY, drip: 20 }], 150)
+    const error = await failure(client.exchangeCode('CODE0006'))
+    expect(error).toBeInstanceOf(WeChatTimeoutError)
+    expect(error).toMatchObject({ code: 'WECHAT_TIMEOUT', timeout: 150, retryable: false })
+    expect(server.received).toHaveLength(1)
+  })
+
   it('stops at once when the caller aborts', async () => {
     const { client, server } = await setup([{ body: USER_BODY, delay: 1_000 }, { body: USER_BODY }])
     const controller = new AbortController()

@@ -10,6 +10,8 @@ export interface Canned {
   cutAfter?: number
   /** Wait this long before answering. */
   delay?: number
+  /** Send the body one byte every this many ms (a trickling upstream). */
+  drip?: number
 }
 
 /** A request the replay server received. */
@@ -49,6 +51,18 @@ export async function replayServer(queue: Canned[]) {
       if (canned.cutAfter !== undefined) {
         res.write(body.subarray(0, canned.cutAfter))
         setTimeout(() => res.socket?.destroy(), 10)
+        return
+      }
+      if (canned.drip !== undefined) {
+        let at = 0
+        const timer = setInterval(() => {
+          if (res.destroyed || at >= body.length) {
+            clearInterval(timer)
+            res.end()
+            return
+          }
+          res.write(body.subarray(at, ++at))
+        }, canned.drip)
         return
       }
       res.end(body)
