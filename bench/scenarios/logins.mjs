@@ -277,13 +277,13 @@ const AUTHJS_NOTE =
  * RESULTS.md carries it.
  */
 const FINDINGS = [
-  "Where wxauth's server time went at 04df559 (1.09 ms CPU per login, 802 logins/s, 0.40× raw): WebCrypto. Every login made 3 AES-GCM seals and 1 unseal through jose, which on Node only has crypto.subtle, and 3 SHA-256 digests through crypto.subtle.digest: each a promise and a thread-pool job with structured cloning (Node's jobPromise wrapper alone was 28% of the sampled server time). Next came the Web Request/Response translation in the node adapter (a Request with its AbortSignal per hit, Headers, a Response streamed back through Readable.fromWeb + pipeline with an AbortController and a DOMException per response), getRandomValues per state, id and IV, AbortSignal.timeout per WeChat call, and undici's top-level request() parsing every URL. The table below lists what was changed, each step measured.",
+  "Where wxauth's server time went at 04df559 (1.09 ms CPU per login, 802 logins/s, 0.40× raw): WebCrypto. Every login made 3 AES-GCM seals and 1 unseal through jose, which on Node only has crypto.subtle, and 3 SHA-256 digests through crypto.subtle.digest: each a promise and a thread-pool job with structured cloning (Node's jobPromise wrapper alone was 28% of the sampled server time). Next came the Web Request/Response translation in the node adapter (a Request with its AbortSignal per hit, Headers, a Response streamed back through Readable.fromWeb + pipeline with an AbortController and a DOMException per response), getRandomValues per state, id and IV, AbortSignal.timeout per WeChat call, and undici's top-level request() parsing every URL. The table “Changes made to the hot path” lists what was changed, each step measured.",
   "Memory: the callback kept each login's outcome (a promise holding the ~800-byte session Set-Cookie) in an in-process map with a 60 s timer, next to the sealed replay record in the store. The entry is now dropped as soon as the record is stored (duplicates read the record, in any process), and registered before anything is awaited (it used to be registered after the first store write, a window in which a duplicate callback found nothing to join; regression test in test/flow/flow.test.ts).",
 ]
 
 /** What the profile led to, where it went, and what each step measured. */
 const CHANGES = {
-  title: `Changes made to the hot path of ${WXAUTH_NODE} (commit bac0b96 and the client commit after it)`,
+  title: `Changes made to the hot path of ${WXAUTH_NODE} (commits bac0b96 and 47cbfea)`,
   columns: ['change', 'where', 'measured'],
   rows: [
     [
