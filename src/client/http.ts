@@ -118,7 +118,11 @@ export async function callWeChat(
       const retryAfter = error instanceof WeChatResponseError ? error.retryAfter : undefined
       // Retrying sooner than WeChat (or its proxy) asked only adds load: give up instead.
       const tooLong = retryAfter !== undefined && retryAfter > ctx.retry.maxDelay
-      if (!error.retryable || tooLong || attempt > ctx.retry.retries || options.signal?.aborted) {
+      // REL-04: WeChat's "busy" on a code exchange is tried again once at most (the code may be
+      // spent after all); a request that never left is safe to send again like any other.
+      const once = !isIdempotent(endpoint) && error instanceof WeChatApiError
+      const retries = once ? Math.min(1, ctx.retry.retries) : ctx.retry.retries
+      if (!error.retryable || tooLong || attempt > retries || options.signal?.aborted) {
         ctx.log?.({ type: 'error', ...base, ...details })
         throw error
       }
@@ -236,7 +240,9 @@ export function parseResponse(
       throw new WeChatApiError({
         endpoint,
         category,
-        retryable: errcode === -1 && isIdempotent(endpoint),
+        // "System busy" means WeChat did not process the call, so even a code exchange may try
+        // again (once: callWeChat caps it; a spent code then answers 40163, a restart).
+        retryable: errcode === -1,
         errcode,
         errmsg,
         rid,
@@ -259,7 +265,8 @@ export function parseResponse(
     throw new WeChatResponseError(`WeChat ${endpoint} answered a body that is not JSON`, {
       endpoint,
       category: afterDelivery(endpoint),
-      retryable: false,
+      // A cut or mangled answer: a call that can be repeated is worth another try.
+      retryable: isIdempotent(endpoint),
       status,
       parse: true,
     })

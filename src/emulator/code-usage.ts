@@ -6,7 +6,11 @@ import type { EndpointName } from './endpoints.js'
 
 /** How codes were presented for exchange (counts only, never a code). */
 export interface CodeUsage {
-  /** Requests to a code exchange endpoint that carried a code, answered or not. */
+  /**
+   * Requests to a code exchange endpoint that carried a code and were processed, answered or not.
+   * A fault that replaces the answer (`errcode -1`: WeChat did not process it) leaves the code
+   * unused and is not counted.
+   */
   exchanges: number
   /** Distinct codes among them. */
   codes: number

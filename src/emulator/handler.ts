@@ -151,13 +151,14 @@ function dispatcher(core: Core): (request: Request) => Promise<Response> {
     const route = endpoints[path]
     const endpoint = route?.name
     if (endpoint) core.hit(endpoint)
-    if (endpoint && codeExchangeEndpoints.has(endpoint)) {
-      core.codeUsage.note(url.searchParams.get('code'))
-    }
     // A scripted fault first; else chaos mode may pick one.
     const scripted = endpoint ? core.faults.take(endpoint) : undefined
     const chaos = endpoint && !scripted ? core.chaos.pick(endpoint) : undefined
     const fault = scripted ?? chaos?.fault
+    // A fault that replaces the answer (errcode -1…) leaves the code unused: not an exchange.
+    if (endpoint && codeExchangeEndpoints.has(endpoint) && !(fault && replacesAnswer(fault))) {
+      core.codeUsage.note(url.searchParams.get('code'))
+    }
     const makeCtx = (now: number): Ctx => ({
       env: core,
       request,

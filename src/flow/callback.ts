@@ -1,4 +1,9 @@
-import { WeChatApiError, WeChatError } from '../client/errors.js'
+import {
+  WECHAT_INVALID_RESPONSE,
+  WeChatApiError,
+  WeChatError,
+  WeChatResponseError,
+} from '../client/errors.js'
 import type { TokenResult, UserInfoResult } from '../client/types.js'
 import { StoreError } from '../stores/errors.js'
 import type { FlowContext } from './context.js'
@@ -72,7 +77,8 @@ export async function handleCallback(
     }
     if (!binding) {
       // WeChat's in-app browser sometimes drops cookies across the redirect: start again once.
-      await consumeTransaction(config.loginStore, state)
+      // The transaction stays: whoever holds only the URL must not be able to cancel the login
+      // of the browser that started it.
       if (tx.attempt >= MAX_ATTEMPT) {
         return fail(ctx, request, 'cookies_blocked', restartUrl(config, tx.returnTo, 1), tx.appId)
       }
@@ -196,9 +202,11 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
       return { kind: 'problem', code: 'code_reused' }
     }
     await config.loginStore.set(seen, '1', CODE_LIFE)
+    // REL-01: one budget for every WeChat call of this callback, retries and backoff included.
+    const signal = AbortSignal.timeout(config.budget)
     let token: TokenResult
     try {
-      token = await app.client.exchangeCode(code)
+      token = await app.client.exchangeCode(code, { signal })
     } catch (error) {
       return exchangeFailure(ctx, tx, error)
     }
@@ -214,14 +222,18 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
     let info: UserInfoResult | undefined
     if (wantsProfile(tx.scope) && wantsProfile(token.scope)) {
       try {
-        info = await app.client.getUserInfo(token.access_token, token.openid)
+        info = await app.client.getUserInfo(token.access_token, token.openid, { signal })
       } catch (error) {
-        // A WeChat refusal (48001…) costs the profile, not the login; anything else (an openid that
-        // does not match, a broken answer) discards the whole exchange.
-        if (!(error instanceof WeChatApiError)) throw error
+        // The code exchange proved who the user is. A refusal (48001…) or an unreachable WeChat
+        // costs the profile, not the login, whose code is spent; an answer that is wrong (another
+        // openid, fields of the wrong type) discards the whole exchange.
+        if (!(error instanceof WeChatError) || isWrongAnswer(error)) throw error
         config.log({
           type: 'login-failure',
-          code: `userinfo_errcode_${error.errcode}`,
+          code:
+            error instanceof WeChatApiError
+              ? `userinfo_errcode_${error.errcode}`
+              : `userinfo_${error.code.toLowerCase()}`,
           appId: tx.appId,
         })
       }
@@ -284,6 +296,16 @@ function exchangeFailure(ctx: FlowContext, tx: Transaction, error: unknown): Out
         retryUrl: restartUrl(config, tx.returnTo, 1),
       }
   }
+}
+
+/** A well-formed answer that says something wrong, as opposed to one that did not arrive whole. */
+function isWrongAnswer(error: WeChatError): boolean {
+  return (
+    error instanceof WeChatResponseError &&
+    error.code === WECHAT_INVALID_RESPONSE &&
+    error.status >= 200 &&
+    error.status < 300
+  )
 }
 
 function wantsProfile(scope: string): boolean {

@@ -1,5 +1,5 @@
 import { checkAppId } from '../client/arguments.js'
-import { createClient, type WeChatClient } from '../client/client.js'
+import { type ClientOptions, createClient, type WeChatClient } from '../client/client.js'
 import { invalidArgument } from '../client/errors.js'
 import { memoryStore } from '../stores/memory.js'
 import type { Store } from '../stores/store.js'
@@ -37,6 +37,8 @@ export interface ResolvedConfig {
   cookiePrefix: string
   defaultReturnTo: string
   onLogin: ((identity: Identity, tokens: TokenSet) => unknown) | undefined
+  /** Time one callback may spend on WeChat, in ms. */
+  budget: number
   log: (event: FlowEvent) => void
   now: () => number
 }
@@ -56,6 +58,7 @@ const OPTIONS = new Set([
   'apiBaseUrl',
   'openBaseUrl',
   'fetch',
+  'wechat',
   'onLogin',
   'log',
   'now',
@@ -76,6 +79,11 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
     ...(config.apiBaseUrl === undefined ? {} : { apiBaseUrl: config.apiBaseUrl }),
     ...(config.openBaseUrl === undefined ? {} : { openBaseUrl: config.openBaseUrl }),
     ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+    ...wechatOptions(config.wechat),
+  }
+  const budget = config.wechat?.budget ?? 10_000
+  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0 || budget > MAX_TIMER) {
+    throw invalidArgument(`wechat.budget must be a positive number of ms up to ${MAX_TIMER}`)
   }
   const apps: Partial<Record<AppKind, FlowApp>> = {}
   for (const kind of ['official', 'website'] as const) {
@@ -150,8 +158,35 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
     cookiePrefix,
     defaultReturnTo,
     onLogin: config.onLogin,
+    budget,
     log: safeLog(config.log),
     now: config.now ?? Date.now,
+  }
+}
+
+// setTimeout fires at once past 2^31-1 ms.
+const MAX_TIMER = 2_147_483_647
+
+/** The client options under `wechat`, checked here so that an error names `wechat.…`. */
+function wechatOptions(wechat: WxAuthConfig['wechat']): Pick<ClientOptions, 'timeout' | 'retry'> {
+  if (wechat === undefined) return {}
+  if (typeof wechat !== 'object' || wechat === null)
+    throw invalidArgument('wechat must be an object')
+  for (const key of Object.keys(wechat)) {
+    if (!['timeout', 'retry', 'budget'].includes(key)) {
+      throw invalidArgument(`"wechat.${key}" is not an option (timeout, retry, budget)`)
+    }
+  }
+  try {
+    // createClient checks them; made once here so that its message can be prefixed.
+    const options = {
+      ...(wechat.timeout === undefined ? {} : { timeout: wechat.timeout }),
+      ...(wechat.retry === undefined ? {} : { retry: wechat.retry }),
+    }
+    createClient({ appId: 'wx0000000000000000', appSecret: 'check', ...options })
+    return options
+  } catch (error) {
+    throw invalidArgument(`wechat.${(error as Error).message}`)
   }
 }
 

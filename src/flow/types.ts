@@ -1,3 +1,4 @@
+import type { RetryOptions } from '../client/http.js'
 import type { FetchLike } from '../client/transport.js'
 import type { OfficialAccountScope } from '../client/types.js'
 import type { Store } from '../stores/store.js'
@@ -53,6 +54,18 @@ export interface WxAuthConfig {
   openBaseUrl?: string
   /** A `fetch` for WeChat calls, e.g. the emulator's in-process `fetch` in tests. */
   fetch?: FetchLike
+  /** How the callback calls WeChat's API. */
+  wechat?: {
+    /** Per-attempt timeout, in ms. Default `5000`. */
+    timeout?: number
+    /** Retries of the calls that are safe to repeat, or `false` for none. Default: 2, jittered. */
+    retry?: RetryOptions | false
+    /**
+     * Time one callback may spend on WeChat in all, attempts and backoff included, in ms; past it
+     * the user sees a clear page instead of waiting. Default `10000`.
+     */
+    budget?: number
+  }
   /**
    * Maps a WeChat identity to the application's own user, after WeChat proved it and before the
    * session is created. Its return value (JSON-serialisable) is kept in the session as `user`. If

@@ -292,14 +292,19 @@ describe.each<Mode>(['in-process', 'socket'])('client against the emulator (%s)'
       expect(emu.count('sns/userinfo')).toBe(3)
     })
 
-    it('-1 on the exchange is not retried', async () => {
+    it('-1 on the exchange is tried once more (WeChat did not process it), and only once', async () => {
       const code = emu.issueCode({ appId: defaultOfficialAccount.appId, user: 'zhangsan' })
       emu.fail('sns/oauth2/access_token', { errcode: -1 })
-      await expect(official.exchangeCode(code)).rejects.toMatchObject({
+      await expect(official.exchangeCode(code)).resolves.toMatchObject({ scope: 'snsapi_userinfo' })
+      expect(emu.count('sns/oauth2/access_token')).toBe(2)
+
+      const other = emu.issueCode({ appId: defaultOfficialAccount.appId, user: 'zhangsan' })
+      emu.fail('sns/oauth2/access_token', { errcode: -1 }, 3)
+      await expect(official.exchangeCode(other)).rejects.toMatchObject({
         errcode: -1,
         category: 'restart-login',
       })
-      expect(emu.count('sns/oauth2/access_token')).toBe(1)
+      expect(emu.count('sns/oauth2/access_token')).toBe(4)
     })
 
     it('a connection dropped after the exchange reached WeChat is not retried, and the code is spent', async () => {

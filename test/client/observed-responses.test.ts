@@ -209,15 +209,6 @@ const errorCases: ErrorCase[] = [
     category: 'config',
   },
   {
-    name: 'O11 -1 system error on the code exchange (not retried: the code may be spent)',
-    call: 'exchange',
-    body: '{"errcode":-1,"errmsg":"system error, hints: [ req_id: 4FFbQDshE-npwHqA ]"}',
-    errcode: -1,
-    errmsg: 'system error',
-    rid: '4FFbQDshE-npwHqA',
-    category: 'restart-login',
-  },
-  {
     name: 'O12 40030 invalid refresh_token',
     call: 'refresh',
     body: '{"errcode":40030,"errmsg":"invalid refresh_token, rid: 6500351b-2a0273e2-4af6b58d"}',

@@ -84,11 +84,36 @@ describe('retries', () => {
     expect(server.received).toHaveLength(3)
   })
 
-  it('never retries -1 on the code exchange: the code may already be spent', async () => {
-    const { client, server } = await setup([{ body: BUSY }, { body: TOKEN_BODY }])
+  // O11: WeChat's -1 on the code exchange, as observed. It did not process the call, so one more
+  // try is worth it (REL-04); a spent code then answers 40163, which restarts the login.
+  const O11 = '{"errcode":-1,"errmsg":"system error, hints: [ req_id: 4FFbQDshE-npwHqA ]"}'
+
+  it('tries -1 on the code exchange once more, and only once: the code may be spent after all', async () => {
+    const { client, server } = await setup([{ body: O11 }, { body: O11 }, { body: TOKEN_BODY }])
     const error = await failure(client.exchangeCode('CODE0001'))
-    expect(error).toMatchObject({ errcode: -1, category: 'restart-login', retryable: false })
-    expect(server.received).toHaveLength(1)
+    expect(error).toMatchObject({
+      errcode: -1,
+      errmsg: 'system error',
+      rid: '4FFbQDshE-npwHqA',
+      category: 'restart-login',
+    })
+    expect(server.received).toHaveLength(2)
+  })
+
+  it('a -1 on the code exchange followed by an answer: the login goes on', async () => {
+    const { client, server } = await setup([{ body: O11 }, { body: TOKEN_BODY }])
+    await expect(client.exchangeCode('CODE0001')).resolves.toMatchObject({
+      openid: expect.any(String),
+    })
+    expect(server.received).toHaveLength(2)
+  })
+
+  it('a -1 then 40163 on the code exchange: a restart, not a replayed code', async () => {
+    const used = '{"errcode":40163,"errmsg":"code been used, rid: 6500351b-2a0273e2-4af6b58d"}'
+    const { client, server } = await setup([{ body: O11 }, { body: used }])
+    const error = await failure(client.exchangeCode('CODE0001'))
+    expect(error).toMatchObject({ errcode: 40163, category: 'restart-login', retryable: false })
+    expect(server.received).toHaveLength(2)
   })
 
   it('retries an HTML 502 on userinfo, not on the code exchange', async () => {

@@ -68,6 +68,22 @@ describe('SEC-04: there is no switch to turn the state check off', () => {
   })
 })
 
+describe('REL-01: the WeChat options are checked at start-up, naming the option', () => {
+  it.each([
+    [{ budget: 0 }, /wechat\.budget must be a positive number/],
+    [{ budget: Number.NaN }, /wechat\.budget/],
+    [{ timeout: -1 }, /wechat\.timeout must be a positive number/],
+    [{ retry: { retries: 99 } }, /wechat\.retry\.retries must be an integer from 0 to 10/],
+    [{ retries: 3 }, /"wechat\.retries" is not an option \(timeout, retry, budget\)/],
+  ])('%j is refused', (wechat, message) => {
+    expect(() => setup({ wechat } as Partial<WxAuthConfig>)).toThrow(message)
+  })
+
+  it('and good values are taken', () => {
+    expect(() => setup({ wechat: { timeout: 2_000, retry: false, budget: 4_000 } })).not.toThrow()
+  })
+})
+
 describe('SEC-05: a transaction lives 10 minutes and is used once', () => {
   it('a callback after 10 minutes restarts the login and never reaches WeChat', async () => {
     const auth = setup()

@@ -30,7 +30,6 @@ import { createWxAuth, type WxAuth, type WxAuthConfig } from '../../src/flow/ind
 import { memoryStore } from '../../src/stores/memory.js'
 import {
   asUser,
-  deadlineFetch,
   type LoginResult,
   recordingStore,
   runLogin,
@@ -42,7 +41,7 @@ import {
 const ORIGIN = 'http://localhost:3000'
 const SECRET = 'reliability-test-secret-0123456789abcdef'
 const APP = defaultOfficialAccount
-/** The per-call deadline the app's fetch puts on WeChat calls (the client's 5 s, scaled down). */
+/** The client's per-attempt timeout (`wechat.timeout`; 5 s by default, scaled down). */
 const CLIENT_TIMEOUT = 250
 /** How long a chaos `timeout` holds an answer: well past CLIENT_TIMEOUT. */
 const TIMEOUT_DELAY = 3_000
@@ -74,7 +73,8 @@ function setup(overrides: Partial<WxAuthConfig> = {}): WxAuth {
     // Revocable sessions live in the store too, so the store shows every session created.
     session: { revocable: true },
     store: recorded.store,
-    fetch: deadlineFetch(emu.fetch, CLIENT_TIMEOUT),
+    fetch: emu.fetch,
+    wechat: { timeout: CLIENT_TIMEOUT },
     ...overrides,
   })
 }
@@ -127,12 +127,12 @@ async function checkInvariants(results: LoginResult[]) {
       expect(await recorded.store.get(session?.key ?? '')).toBeDefined()
     }
   }
-  // I4: no code was presented to WeChat twice, and every code that reached the app was exchanged
-  // exactly once.
+  // I4: no code was redeemed twice, and none beyond those that reached the app. (A code WeChat
+  // answered "busy" for twice was never processed, so it counts for neither.)
   const usage = emu.codeUsage()
   expect(usage.repeats).toBe(0)
   expect(usage.codes).toBe(usage.exchanges)
-  expect(usage.exchanges).toBe(results.reduce((n, r) => n + r.codesDelivered, 0))
+  expect(usage.exchanges).toBeLessThanOrEqual(results.reduce((n, r) => n + r.codesDelivered, 0))
   // The counts add up.
   const summary = summarize(results)
   expect(summary.completed + summary.restarted + summary.failed).toBe(summary.attempted)
@@ -173,24 +173,23 @@ describe(`logins under chaos at ${RATE * 100} %`, () => {
     expect(summary.failed).toBeGreaterThan(0)
   })
 
-  it('over a socket, the default transport (undici pool): 120 logins, every kind but timeout', async () => {
-    // createWxAuth cannot shorten the client's 5 s timeout, and its default transport takes no
-    // deadline from outside, so answers held past it would make this run take minutes.
+  it('over a socket, the default transport (undici pool): 120 logins, every fault kind', async () => {
     const { url } = await emu.listen({ port: 0 })
     const auth = setup({ apiBaseUrl: url, fetch: undefined })
-    const kinds = chaosFaultKinds.filter((k): k is ChaosFaultKind => k !== 'timeout')
-    emu.chaos({ rate: RATE, seed: 7, endpoints: ENDPOINTS, faults: kinds })
+    emu.chaos({ rate: RATE, seed: 7, endpoints: ENDPOINTS, timeoutDelay: TIMEOUT_DELAY })
     const results = await logins(auth, 120, 20)
     emu.chaos(null)
     const summary = await checkInvariants(results)
     report('socket, undici pool', summary)
-    for (const kind of kinds) expect(emu.chaosReport().byKind[kind], kind).toBeGreaterThan(0)
+    for (const kind of chaosFaultKinds) {
+      expect(emu.chaosReport().byKind[kind], kind).toBeGreaterThan(0)
+    }
     expect(summary.completed).toBeGreaterThan(summary.attempted / 2)
   })
 
-  it('over a socket, fetch with a deadline: 120 logins, every fault kind', async () => {
+  it('over a socket, the platform fetch: 120 logins, every fault kind', async () => {
     const { url } = await emu.listen({ port: 0 })
-    const auth = setup({ apiBaseUrl: url, fetch: deadlineFetch(globalThis.fetch, CLIENT_TIMEOUT) })
+    const auth = setup({ apiBaseUrl: url, fetch: globalThis.fetch })
     emu.chaos({ rate: RATE, seed: 11, endpoints: ENDPOINTS, timeoutDelay: TIMEOUT_DELAY })
     const results = await logins(auth, 120, 20)
     emu.chaos(null)
@@ -224,14 +223,7 @@ describe('each fault kind alone (rate 1 on one endpoint)', () => {
 
   // Every failed exchange may have spent the code (REL-04), so none is retried: the flow restarts
   // the login once, and the second failure ends on "login didn't complete" — one exchange per code.
-  const exchangeFails: ChaosFaultKind[] = [
-    'systemBusy',
-    'serverError',
-    'timeout',
-    'drop',
-    'truncate',
-    'nonJson',
-  ]
+  const exchangeFails: ChaosFaultKind[] = ['serverError', 'timeout', 'drop', 'truncate', 'nonJson']
   it.each(exchangeFails)(
     '%s on the code exchange: one restart, then code_invalid; never a second exchange',
     async (kind) => {
@@ -246,37 +238,54 @@ describe('each fault kind alone (rate 1 on one endpoint)', () => {
     },
   )
 
+  it('systemBusy on the code exchange: WeChat did not process it, so it is tried once more per code, then the login restarts once', async () => {
+    const result = await alone('systemBusy', 'sns/oauth2/access_token')
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      restarts: 1,
+      problem: { code: 'code_invalid', status: 400 },
+    })
+    // Two codes, each presented twice, never processed: no code was redeemed at all.
+    expect(emu.count('sns/oauth2/access_token')).toBe(4)
+    expect(emu.codeUsage()).toEqual({ exchanges: 0, codes: 0, repeats: 0 })
+  })
+
+  it('errcode -1 once on the code exchange: the retry redeems the code and the login completes', async () => {
+    emu.fail('sns/oauth2/access_token', { errcode: -1 })
+    const [result] = await logins(setup(), 1, 1)
+    expect(result?.outcome).toBe('completed')
+    expect(emu.count('sns/oauth2/access_token')).toBe(2)
+    expect(emu.codeUsage()).toEqual({ exchanges: 1, codes: 1, repeats: 0 })
+  })
+
   it('textPlain on the code exchange: parsed whatever the Content-Type; the login completes', async () => {
     const result = await alone('textPlain', 'sns/oauth2/access_token')
     expect(result.outcome).toBe('completed')
     expect(emu.codeUsage()).toEqual({ exchanges: 1, codes: 1, repeats: 0 })
   })
 
-  // userinfo is idempotent: transient failures are retried twice (3 attempts), then the login
-  // ends on "WeChat isn't responding"; a parse error of a 200 is not retried.
+  // userinfo is idempotent: transient failures are retried twice (3 attempts). The code exchange
+  // already proved who the user is and spent the code, so the login completes without the profile.
   it.each([
     ['serverError', 3],
     ['timeout', 3],
     ['drop', 3],
     ['nonJson', 3],
-    ['truncate', 1],
+    ['truncate', 3],
   ] as const)(
-    '%s on userinfo: %i attempt(s), then wechat_unavailable (502 page), no session',
+    '%s on userinfo: %i attempt(s), then the login completes without the profile',
     async (kind, attempts) => {
       const result = await alone(kind, 'sns/userinfo')
-      expect(result).toMatchObject({
-        outcome: 'failed',
-        restarts: 0,
-        problem: { code: 'wechat_unavailable', status: 502 },
-      })
+      expect(result.outcome).toBe('completed')
+      expect(result.session?.identity.openid).toBe(emu.openid(APP.appId, 'zhangsan'))
+      expect(result.session?.identity.profile).toBeUndefined()
       expect(emu.count('sns/userinfo')).toBe(attempts)
       expect(emu.codeUsage()).toEqual({ exchanges: 1, codes: 1, repeats: 0 })
     },
   )
 
   it('systemBusy on userinfo: 3 attempts, then the login completes without the profile', async () => {
-    // A WeChat errcode on userinfo costs the profile, not the login (see the report: an HTTP 5xx
-    // after the same retries fails the login instead).
+    // A WeChat errcode on userinfo costs the profile, not the login.
     const result = await alone('systemBusy', 'sns/userinfo')
     expect(result.outcome).toBe('completed')
     expect(emu.count('sns/userinfo')).toBe(3)
@@ -307,12 +316,13 @@ describe('each fault kind alone (rate 1 on one endpoint)', () => {
   ] as const)('over a socket, %s on %s: the same outcome as in-process', async (kind, endpoint) => {
     const { url } = await emu.listen({ port: 0 })
     const result = await alone(kind, endpoint, setup({ apiBaseUrl: url, fetch: undefined }))
-    expect(result.outcome).toBe('failed')
     if (endpoint === 'sns/userinfo') {
-      expect(result.problem?.code).toBe('wechat_unavailable')
+      expect(result.outcome).toBe('completed')
+      expect(result.session?.identity.profile).toBeUndefined()
       expect(emu.count('sns/userinfo')).toBe(3)
       expect(emu.codeUsage()).toEqual({ exchanges: 1, codes: 1, repeats: 0 })
     } else {
+      expect(result.outcome).toBe('failed')
       expect(result).toMatchObject({ restarts: 1, problem: { code: 'code_invalid' } })
       expect(emu.codeUsage()).toEqual({ exchanges: 2, codes: 2, repeats: 0 })
     }
@@ -320,16 +330,10 @@ describe('each fault kind alone (rate 1 on one endpoint)', () => {
 })
 
 describe('time budget (REL-01)', () => {
-  // BUG: the callback has no overall budget. Each WeChat call has the client's 5 s timeout, and
-  // userinfo is retried twice, so a WeChat that accepts userinfo and never answers holds the
-  // callback for 3 × 5 s plus backoff (15.4 s measured) instead of REL-01's 10 s default; and
-  // createWxAuth offers no option to set the client's timeout, retries or a budget. Proposed fix:
-  // an overall deadline in handleCallback (AbortSignal.timeout(budget) passed to exchangeCode and
-  // getUserInfo as `signal`; an abort is `wechat_unavailable`), configurable beside
-  // `timeout`/`retry` options that createWxAuth passes to createClient.
-  it.skip('a WeChat that never answers userinfo: the callback gives up within 10 s (+10 %)', async () => {
-    // The client's own timeout this time (no deadline fetch): the real 5 s per attempt.
-    const auth = setup({ fetch: emu.fetch })
+  it('regression (the callback had no overall budget): a WeChat that never answers userinfo holds the callback no longer than wechat.budget', async () => {
+    // The client's own timeout this time (no deadline fetch): 200 ms per attempt, 2 retries, but
+    // 300 ms in all for the callback, so the third attempt never starts.
+    const auth = setup({ fetch: emu.fetch, wechat: { timeout: 200, budget: 300 } })
     emu.chaos({
       rate: 1,
       seed: 1,
@@ -344,8 +348,11 @@ describe('time budget (REL-01)', () => {
       emulator: asUser(emu, 'zhangsan', lock),
       origin: ORIGIN,
       openid: emu.openid(APP.appId, 'zhangsan'),
-      budget: 11_000,
+      budget: 5_000,
     })
-    expect(result).toMatchObject({ outcome: 'failed', problem: { code: 'wechat_unavailable' } })
-  }, 30_000)
+    // The code was spent and proved the user: the login completes, without the profile.
+    expect(result.outcome).toBe('completed')
+    expect(result.session?.identity.profile).toBeUndefined()
+    expect(emu.count('sns/userinfo')).toBeLessThanOrEqual(2)
+  })
 })

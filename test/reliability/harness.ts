@@ -53,21 +53,6 @@ export function recordingStore(inner: Store): { store: Store; events: StoreEvent
   return { store, events }
 }
 
-type Fetch = (input: string, init: RequestInit) => Promise<Response>
-
-/**
- * `fetch` with a deadline on every call, standing in for the WeChat client's own timeout, which
- * `createWxAuth` does not let an application set (it is 5 s). The call is aborted like the
- * client's timeout aborts it, so the emulator sees the client give up.
- */
-export function deadlineFetch(fetch: Fetch, ms: number): Fetch {
-  return (input, init) => {
-    const deadline = AbortSignal.timeout(ms)
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline
-    return fetch(input, { ...init, signal })
-  }
-}
-
 /** What `/auth/wechat/session` answers, as far as these tests read it. */
 export interface SessionJson {
   identity: { openid: string; profile?: { nickname: string } }

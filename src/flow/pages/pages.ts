@@ -72,8 +72,15 @@ function linkBox(lang: PageLang, url: string): SafeHtml {
 </div>`
 }
 
-function qrBox(lang: PageLang, url: string, svg?: string): SafeHtml {
-  return html`<div class="qr">${raw(svg ?? qrCodeSvg(url, COMMON.qrLabel[lang]))}</div>`
+function qrBox(lang: PageLang, url: string, svg?: string): SafeHtml | '' {
+  let code = svg
+  try {
+    code ??= qrCodeSvg(url, COMMON.qrLabel[lang])
+  } catch {
+    // A link too long for a QR code: the page still offers it to copy.
+    return ''
+  }
+  return html`<div class="qr">${raw(code)}</div>`
 }
 
 function steps(items: readonly string[]): SafeHtml {
