@@ -76,9 +76,14 @@ let nodeTransport: Promise<Transport> | undefined
  * @internal
  */
 export function undiciTransport(): Transport {
-  return async (url, request) => {
+  let loaded: Transport | undefined
+  return (url, request) => {
+    if (loaded) return loaded(url, request)
     nodeTransport ??= import('./undici-transport.js').then((module) => module.undiciRequest)
-    return (await nodeTransport)(url, request)
+    return nodeTransport.then((transport) => {
+      loaded = transport
+      return transport(url, request)
+    })
   }
 }
 
