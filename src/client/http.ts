@@ -59,6 +59,8 @@ export interface CallOptions {
   /** Secret values carried by this call (code, tokens), redacted from anything that escapes. */
   secrets: readonly string[]
   signal?: AbortSignal | undefined
+  /** When to give up, in ms since the epoch: no attempt or backoff goes past it. */
+  deadline?: number | undefined
 }
 
 /** A parsed JSON object from WeChat with a zero or absent errcode. @internal */
@@ -98,11 +100,15 @@ export async function callWeChat(
     separator = '&'
   }
   const secrets = [...ctx.secrets, ...options.secrets]
+  const { deadline } = options
+  const left = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now())
 
   for (let attempt = 1; ; attempt++) {
     const started = performance.now()
+    // The last attempt before the deadline gets only what is left of it.
+    const timeout = Math.max(1, Math.min(ctx.timeout, left()))
     try {
-      const result = await attemptOnce(ctx, endpoint, url, secrets, options.signal)
+      const result = await attemptOnce(ctx, endpoint, url, secrets, options.signal, timeout)
       ctx.log?.({
         type: 'response',
         endpoint,
@@ -122,11 +128,17 @@ export async function callWeChat(
       // spent after all); a request that never left is safe to send again like any other.
       const once = !isIdempotent(endpoint) && error instanceof WeChatApiError
       const retries = once ? Math.min(1, ctx.retry.retries) : ctx.retry.retries
-      if (!error.retryable || tooLong || attempt > retries || options.signal?.aborted) {
+      const delay = backoff(ctx.retry, attempt, retryAfter)
+      if (
+        !error.retryable ||
+        tooLong ||
+        attempt > retries ||
+        options.signal?.aborted ||
+        delay >= left()
+      ) {
         ctx.log?.({ type: 'error', ...base, ...details })
         throw error
       }
-      const delay = backoff(ctx.retry, attempt, retryAfter)
       ctx.log?.({ type: 'retry', ...base, ...details, delay })
       try {
         await sleep(delay, options.signal)
@@ -150,6 +162,7 @@ async function attemptOnce(
   url: string,
   secrets: readonly string[],
   callerSignal: AbortSignal | undefined,
+  timeout: number,
 ): Promise<WeChatBody> {
   const idempotent = isIdempotent(endpoint)
   let response: HttpResponse
@@ -157,7 +170,7 @@ async function attemptOnce(
     response = await ctx.transport(url, {
       headers: HEADERS,
       signal: callerSignal,
-      timeout: ctx.timeout,
+      timeout,
       maxBodySize: ctx.maxBodySize,
     })
   } catch (error) {
@@ -189,7 +202,7 @@ async function attemptOnce(
         endpoint,
         category: afterDelivery(endpoint),
         retryable: idempotent,
-        timeout: ctx.timeout,
+        timeout,
         cause,
       })
     }

@@ -27,7 +27,7 @@ export async function code2Session(
       js_code: jsCode,
       grant_type: 'authorization_code',
     },
-    { secrets: [jsCode], signal: options.signal },
+    { secrets: [jsCode], signal: options.signal, deadline: options.deadline },
   )
   const fields = new FieldReader('sns/jscode2session', response)
   const result: Code2SessionResult = {

@@ -26,6 +26,11 @@ export interface RequestOptions {
    * the whole call.
    */
   signal?: AbortSignal
+  /**
+   * When to give up, in ms since the epoch (`Date.now()`): no attempt or backoff goes past it, and
+   * the last attempt gets only what is left. A time budget without the cost of a signal.
+   */
+  deadline?: number
 }
 
 /** Credentials of the app whose tokens are requested. @internal */
@@ -111,7 +116,11 @@ async function tokenCall(
   secrets: string[],
   params: Record<string, string>,
 ): Promise<TokenResult> {
-  const response = await callWeChat(ctx, endpoint, params, { secrets, signal: options.signal })
+  const response = await callWeChat(ctx, endpoint, params, {
+    secrets,
+    signal: options.signal,
+    deadline: options.deadline,
+  })
   return parseTokenBody(endpoint, response)
 }
 

@@ -36,7 +36,7 @@ export async function getUserInfo(
     ctx,
     'sns/userinfo',
     { access_token: accessToken, openid, lang },
-    { secrets: [accessToken], signal: options.signal },
+    { secrets: [accessToken], signal: options.signal, deadline: options.deadline },
   )
   const result = parseUserInfoBody(response)
   if (result.openid !== openid) {
@@ -89,7 +89,7 @@ export async function checkToken(
       ctx,
       'sns/auth',
       { access_token: accessToken, openid },
-      { secrets: [accessToken], signal: options.signal },
+      { secrets: [accessToken], signal: options.signal, deadline: options.deadline },
     )
   } catch (error) {
     if (error instanceof WeChatApiError && INVALID_TOKEN_ERRCODES.has(error.errcode)) return false

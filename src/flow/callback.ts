@@ -203,10 +203,10 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
     }
     await config.loginStore.set(seen, '1', CODE_LIFE)
     // REL-01: one budget for every WeChat call of this callback, retries and backoff included.
-    const signal = AbortSignal.timeout(config.budget)
+    const deadline = Date.now() + config.budget
     let token: TokenResult
     try {
-      token = await app.client.exchangeCode(code, { signal })
+      token = await app.client.exchangeCode(code, { deadline })
     } catch (error) {
       return exchangeFailure(ctx, tx, error)
     }
@@ -222,7 +222,7 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
     let info: UserInfoResult | undefined
     if (wantsProfile(tx.scope) && wantsProfile(token.scope)) {
       try {
-        info = await app.client.getUserInfo(token.access_token, token.openid, { signal })
+        info = await app.client.getUserInfo(token.access_token, token.openid, { deadline })
       } catch (error) {
         // The code exchange proved who the user is. A refusal (48001…) or an unreachable WeChat
         // costs the profile, not the login, whose code is spent; an answer that is wrong (another

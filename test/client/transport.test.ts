@@ -245,6 +245,18 @@ describe('timeouts and aborts', () => {
     expect(server.received).toHaveLength(1)
   })
 
+  it('a deadline bounds every attempt and backoff: the last attempt gets only what is left', async () => {
+    const slow = { body: USER_BODY, delay: 1_000 }
+    const { client, server } = await setup([slow, slow, slow], 100)
+    const error = await failure(client.getUserInfo('63_a', 'o1', { deadline: Date.now() + 150 }))
+    expect(error).toBeInstanceOf(WeChatTimeoutError)
+    // 100 ms, then at most the 50 ms left: never the third attempt the retry policy allows.
+    expect(server.received.length).toBeLessThanOrEqual(2)
+    await expect(
+      client.getUserInfo('63_a', 'o1', { deadline: Date.now() - 1 }),
+    ).rejects.toBeInstanceOf(WeChatTimeoutError)
+  })
+
   it('bounds the whole answer, not only the wait for headers: a trickling body times out', async () => {
     const { client, server } = await setup([{ body: TOKEN_BODY, drip: 20 }], 150)
     const error = await failure(client.exchangeCode('CODE0006'))
