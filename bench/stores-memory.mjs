@@ -26,6 +26,12 @@ const raw = {
     map.delete(k)
     return e?.v
   },
+  add: async (k, v, ttl) => {
+    const e = map.get(k)
+    if (e && e.e > Date.now()) return false
+    map.set(k, { v, e: Date.now() + ttl })
+    return true
+  },
 }
 
 // Full from the start: every set evicts the oldest value, against a Map bounded the same way.
@@ -59,6 +65,8 @@ const ops = {
   ],
   get: [(i) => store.get(`k${i}`), (i) => raw.get(`k${i}`)],
   consume: [(i) => store.consume(`k${i}`), (i) => raw.consume(`k${i}`)],
+  // Into absent keys (each round deletes them first): the check, then the write.
+  add: [(i) => store.add(`a${i}`, 'value', 60_000), (i) => raw.add(`a${i}`, 'value', 60_000)],
 }
 
 console.log(`memory store vs Map, ${COUNT} ops x ${ROUNDS} rounds (median ops/s)`)
@@ -71,6 +79,12 @@ for (const [name, [ours, theirs]] of Object.entries(ops)) {
       for (let i = 0; i < COUNT; i++) {
         await store.set(`k${i}`, 'value', 60_000)
         await raw.set(`k${i}`, 'value', 60_000)
+      }
+    }
+    if (name === 'add') {
+      for (let i = 0; i < COUNT; i++) {
+        await store.delete(`a${i}`)
+        map.delete(`a${i}`)
       }
     }
     a.push(await measure(ours))

@@ -82,6 +82,18 @@ const cases = [
     },
   },
   {
+    // Into absent keys: each round deletes them first.
+    name: 'add',
+    store: async () => {
+      await fill((k) => store.delete(`add:${k}`))
+      return measure((i) => store.add(`add:${keys[i]}`, value, TTL))
+    },
+    raw: async () => {
+      await fill((k) => client.del(`${raw}add:${k}`))
+      return measure((i) => client.set(`${raw}add:${keys[i]}`, value, 'PX', TTL, 'NX'))
+    },
+  },
+  {
     name: 'lock+release',
     store: () =>
       measure(async (i) => {

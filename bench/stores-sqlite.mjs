@@ -1,7 +1,9 @@
 // Throughput of the SQLite store beside raw libsql running the same statements on the same kind of
 // file (WAL, synchronous=NORMAL, busy_timeout), one operation at a time: libsql is synchronous, so
-// the difference is the store's own work (validation, prefixing, the async API). Run
-// `npm run build` first, then:
+// the difference is the store's own work (validation, prefixing, the async API). Like the store,
+// raw libsql writes in BEGIN IMMEDIATE ... COMMIT: where processes share the file, a statement that
+// waits for the lock itself can fail busy, and libsql then leaves it in progress, which breaks the
+// connection's later writes (tursodatabase/libsql-js#228). Run `npm run build` first, then:
 //   node bench/stores-sqlite.mjs
 // Options (env): COUNT operations per round (20000), ROUNDS (5).
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -39,6 +41,8 @@ const sql = {
   set: db.prepare(upsert),
   get: db.prepare('SELECT value FROM t WHERE key = ? AND expires_at > ?'),
   consume: db.prepare('DELETE FROM t WHERE key = ? AND expires_at > ? RETURNING value'),
+  add: db.prepare(`${upsert} WHERE t.expires_at <= ?`),
+  delete: db.prepare('DELETE FROM t WHERE key = ?'),
   lock: db.prepare(`${upsert} WHERE t.expires_at <= ?`),
   release: db.prepare('DELETE FROM t WHERE key = ? AND value = ? AND expires_at > ?'),
   sweep: db.prepare(
@@ -57,14 +61,27 @@ async function measure(op) {
   return COUNT / ((performance.now() - started) / 1000)
 }
 
+/** Runs `work` in a transaction that takes the write lock first, as the store does. */
+const write = (work) => {
+  db.exec('BEGIN IMMEDIATE')
+  try {
+    const result = work()
+    db.exec('COMMIT')
+    return result
+  } catch (error) {
+    db.exec('ROLLBACK')
+    throw error
+  }
+}
+
 const sweep = (now) => {
-  if (++writes % SWEEP_EVERY === 0) sql.sweep.run([now])
+  if (++writes % SWEEP_EVERY === 0) write(() => sql.sweep.run([now]))
 }
 
 const rawSet = (key) => {
   const now = Date.now()
+  write(() => sql.set.run([key, value, now + TTL]))
   sweep(now)
-  sql.set.run([key, value, now + TTL])
 }
 
 const cases = [
@@ -86,7 +103,26 @@ const cases = [
     },
     raw: async () => {
       for (const key of keys) rawSet(`bench:${key}`)
-      return measure((i) => sql.consume.get([`bench:${keys[i]}`, Date.now()]))
+      return measure((i) => write(() => sql.consume.get([`bench:${keys[i]}`, Date.now()])))
+    },
+  },
+  {
+    // Into absent keys: each round deletes them first.
+    name: 'add',
+    store: async () => {
+      for (const key of keys) await store.delete(`add:${key}`)
+      return measure((i) => store.add(`add:${keys[i]}`, value, TTL))
+    },
+    raw: async () => {
+      for (const key of keys) write(() => sql.delete.run([`bench:add:${key}`]))
+      return measure((i) => {
+        const now = Date.now()
+        const added = write(
+          () => sql.add.run([`bench:add:${keys[i]}`, value, now + TTL, now]).changes === 1,
+        )
+        sweep(now)
+        return added
+      })
     },
   },
   {
@@ -101,9 +137,9 @@ const cases = [
         const now = Date.now()
         const token = crypto.randomUUID()
         const name = `bench:\u0000lock:${keys[i]}`
+        write(() => sql.lock.run([name, token, now + TTL, now]))
         sweep(now)
-        sql.lock.run([name, token, now + TTL, now])
-        sql.release.run([name, token, Date.now()])
+        write(() => sql.release.run([name, token, Date.now()]))
       }),
   },
 ]

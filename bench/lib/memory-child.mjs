@@ -85,6 +85,10 @@ function sampling(store, sample = 200) {
       note(k, v)
       return store.set(k, v, ttl)
     },
+    add: (k, v, ttl) => {
+      note(k, v)
+      return store.add(k, v, ttl)
+    },
     get: (k) => store.get(k),
     consume: (k) => store.consume(k),
     delete: (k) => store.delete(k),
@@ -167,6 +171,11 @@ if (mode === 'transactions') {
   const records = new Map()
   const recorder = {
     set: async (k, v, ttl) => void records.set(k, { v, ttl }),
+    add: async (k, v, ttl) => {
+      if (records.has(k)) return false
+      records.set(k, { v, ttl })
+      return true
+    },
     get: async (k) => records.get(k)?.v,
     consume: async (k) => {
       const r = records.get(k)

@@ -141,6 +141,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       const at = now()
       write(key, { value, expiresAt: at + checkTtl(ttl) }, at)
     },
+    async add(key, value, ttl) {
+      checkKey(key)
+      checkValue(value)
+      const lifetime = checkTtl(ttl)
+      // The check and the write share one synchronous step: no other call runs in between.
+      const at = now()
+      if (live(entries, key, at)) return false
+      write(key, { value, expiresAt: at + lifetime }, at)
+      return true
+    },
     async get(key) {
       return live(entries, checkKey(key), now())?.value
     },

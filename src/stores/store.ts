@@ -8,6 +8,16 @@
 export interface Store {
   /** Stores `value` under `key` for `ttl` milliseconds, replacing any previous value. */
   set(key: string, value: string, ttl: number): Promise<void>
+  /**
+   * Stores `value` under `key` for `ttl` milliseconds only if `key` has no live value (absent or
+   * expired), in one atomic step; resolves `true` when it stored it, `false` when a live value was
+   * there, which keeps its value and its expiry. Of any number of concurrent `add`s of one key,
+   * exactly one resolves `true`.
+   *
+   * An `add` that rejects (a timeout, a lost connection) may still have stored the value: callers
+   * treat the key as taken and never retry.
+   */
+  add(key: string, value: string, ttl: number): Promise<boolean>
   /** The live value of `key`, or `undefined` when absent or expired. */
   get(key: string): Promise<string | undefined>
   /**

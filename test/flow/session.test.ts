@@ -41,6 +41,10 @@ function flakyStore(clock: () => number) {
       if (failing.set) throw outage('set')
       return inner.set(key, value, ttl)
     },
+    async add(key, value, ttl) {
+      if (failing.set) throw outage('add')
+      return inner.add(key, value, ttl)
+    },
     async get(key) {
       if (failing.get) throw outage('get')
       return inner.get(key)

@@ -38,6 +38,11 @@ export function recordingStore(inner: Store): { store: Store; events: StoreEvent
       await inner.set(key, value, ttl)
       note('set', key)
     },
+    async add(key, value, ttl) {
+      const added = await inner.add(key, value, ttl)
+      if (added) note('set', key)
+      return added
+    },
     get: (key) => inner.get(key),
     async consume(key) {
       const value = await inner.consume(key)

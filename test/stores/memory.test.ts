@@ -140,6 +140,22 @@ describe('memory store bounds', () => {
     expect(full).toBeLessThan(roomy * 4 + 50)
   })
 
+  it('add evicts like set when full; a false add leaves the key where it was', async () => {
+    let now = 0
+    const store = memoryStore({ now: () => now, maxEntries: 3 })
+    for (const key of ['a', 'b', 'c']) expect(await store.add(key, key, 60_000)).toBe(true)
+    // Not written again, so not made the newest: still the first to go.
+    expect(await store.add('a', 'again', 60_000)).toBe(false)
+    expect(await store.add('d', 'd', 60_000)).toBe(true)
+    expect(store.size).toBe(3)
+    expect(await store.get('a')).toBeUndefined()
+    expect(await store.get('d')).toBe('d')
+    now += 60_000
+    expect(await store.add('b', 'new', 60_000)).toBe(true)
+    expect(store.size).toBeLessThanOrEqual(3)
+    expect(await store.get('b')).toBe('new')
+  })
+
   it('rejects a bad maxEntries or maxLocks', () => {
     expect(() => memoryStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/)
     expect(() => memoryStore({ maxEntries: 1.5 })).toThrow(TypeError)

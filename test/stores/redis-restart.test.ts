@@ -125,6 +125,7 @@ if (!installed && process.env.CI === 'true') {
             () => store.delete('tx'),
             () => store.lock('refresh', 60_000),
             () => held?.release(),
+            () => store.add('added-while-down', 'v', 60_000),
           ]
           let failed = 0
           for (let round = 0; round < 2; round++) {
@@ -149,6 +150,8 @@ if (!installed && process.env.CI === 'true') {
           expect(await held?.release()).toBe(false)
           expect(await store.get('written-while-down')).toBe(late ? 'v' : undefined)
           await store.delete('written-while-down')
+          expect(await store.get('added-while-down')).toBe(late ? 'v' : undefined)
+          expect(await store.add('added-while-down', 'w', 60_000)).toBe(!late)
           // A lock attempt that failed during the outage may have taken the lock once Redis came
           // back (the offline queue ran it), but the store queued its release right behind it:
           // no lock is left orphaned for its 60 s.
@@ -219,6 +222,9 @@ if (!installed && process.env.CI === 'true') {
         const keys = Array.from({ length: 100 }, (_, i) => `session:${i}`)
         await Promise.all(keys.map((k) => store.set(k, k, 60_000)))
         expect(await store.consume('session:7')).toBe('session:7')
+        expect(await store.add('session:7', 'again', 60_000)).toBe(true)
+        expect(await store.add('session:8', 'again', 60_000)).toBe(false)
+        expect(await store.consume('session:7')).toBe('again')
         const lock = await store.lock('refresh', 60_000)
         expect(await store.lock('refresh', 60_000)).toBeUndefined()
         expect(await lock?.release()).toBe(true)

@@ -103,6 +103,13 @@ if (!reachable && process.env.CI === 'true') {
         expect(ttl).toBeGreaterThan(59_000)
         expect(ttl).toBeLessThanOrEqual(60_000)
         expect(await admin.get(`${RUN}${kind}:layout:\u0000lock:tx:abc`)).toBe(lock?.token)
+        expect(await store.add('code:abc', 'seen', 30_000)).toBe(true)
+        expect(await admin.get(`${RUN}${kind}:layout:code:abc`)).toBe('seen')
+        const added = await admin.pttl(`${RUN}${kind}:layout:code:abc`)
+        expect(added).toBeGreaterThan(29_000)
+        expect(added).toBeLessThanOrEqual(30_000)
+        expect(await store.add('code:abc', 'again', 60_000)).toBe(false)
+        expect(await admin.pttl(`${RUN}${kind}:layout:code:abc`)).toBeLessThanOrEqual(added)
       })
 
       it('clear() deletes only its own prefix, taken literally, over several SCAN pages', async () => {
@@ -153,6 +160,7 @@ if (!reachable && process.env.CI === 'true') {
             store.set('other', 'v', 60_000),
             store.delete('other'),
             store.lock('refresh', 60_000),
+            store.add('code', 'seen', 60_000),
           ])
           const elapsed = performance.now() - started
           for (const outcome of outcomes) {
@@ -174,6 +182,9 @@ if (!reachable && process.env.CI === 'true') {
           const lock = await store.lock('refresh', 60_000)
           expect(lock).toBeDefined()
           expect(await lock?.release()).toBe(true)
+          // So did the add's SET NX: an add that failed is treated as taken.
+          expect(await store.get('code')).toBe('seen')
+          expect(await store.add('code', 'again', 60_000)).toBe(false)
           await store.set('after', 'works', 60_000)
           expect(await store.consume('after')).toBe('works')
           // Late replies to the timed-out calls have arrived by now; none may surface.
@@ -197,7 +208,10 @@ if (!reachable && process.env.CI === 'true') {
         await store.set('b', 'two', 60_000)
         const lock = await store.lock('b', 60_000)
         expect(await lock?.release()).toBe(true)
-        expect(await store.clear()).toBe(1)
+        expect(await store.add('c', 'three', 60_000)).toBe(true)
+        expect(await admin.get(`${RUN}kp:app:c`)).toBe('three')
+        expect(await store.add('c', 'again', 60_000)).toBe(false)
+        expect(await store.clear()).toBe(2)
         expect(await admin.exists(`${RUN}kp:app:b`)).toBe(0)
       } finally {
         await client.quit()

@@ -14,7 +14,7 @@ import { build } from 'esbuild'
 import Database from 'libsql'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runStoreConformance } from '../../src/stores/conformance/index.js'
-import { SWEEP_EVERY } from '../../src/stores/sqlite/database.js'
+import { openDatabase, SWEEP_EVERY } from '../../src/stores/sqlite/database.js'
 import { type DatabaseConstructor, loadLibsql } from '../../src/stores/sqlite/driver.js'
 import { type SqliteStore, StoreError, sqliteStore } from '../../src/stores/sqlite/index.js'
 
@@ -156,7 +156,7 @@ describe('sqlite store housekeeping', () => {
   it('sweeps expired rows on writes: a flood of short-lived keys keeps the table small', async () => {
     const path = join(dir, 'flood.db')
     const store = open(path)
-    // One new 1-second key every 10 ms: about 100 are live at any time. Sets, then locks.
+    // One new 1-second key every 10 ms: about 100 are live at any time. Sets, locks, then adds.
     const counts: number[] = []
     for (let i = 0; i < 10_000; i++) {
       await store.set(`tx:${i}`, 'pending', 1_000)
@@ -170,7 +170,12 @@ describe('sqlite store housekeeping', () => {
       clock += 10
       if (i % 1_000 === 999) counts.push(rows(path))
     }
-    expect(counts).toHaveLength(20)
+    for (let i = 0; i < 10_000; i++) {
+      expect(await store.add(`code:${i}`, '1', 1_000)).toBe(true)
+      clock += 10
+      if (i % 1_000 === 999) counts.push(rows(path))
+    }
+    expect(counts).toHaveLength(30)
     for (const count of counts) expect(count).toBeLessThanOrEqual(100 + SWEEP_EVERY)
   })
 
@@ -253,6 +258,63 @@ describe('sqlite store errors', () => {
     }
     await store.set('k', 'after', 60_000)
     expect(await store.get('k')).toBe('after')
+  })
+
+  // libsql leaves a statement that failed busy in progress, and then the connection's later
+  // writes stayed uncommitted, held the lock against everyone else, and were rolled back when
+  // that statement ran again: a write reported done was lost, and two processes won one add.
+  it('a write that timed out leaves the connection sound: later writes commit at once', async () => {
+    const path = join(dir, 'busy-then.db')
+    const store = sqliteStore({ path, timeout: 50 })
+    opened.push(store)
+    const other = new Database(path)
+    other.exec('BEGIN IMMEDIATE')
+    try {
+      await expect(store.add('x', 'v', 60_000)).rejects.toMatchObject({
+        code: 'STORE_TIMEOUT',
+        operation: 'add',
+      })
+    } finally {
+      other.exec('ROLLBACK')
+      other.close()
+    }
+    await store.set('after', 'committed', 60_000)
+    expect(await store.lock('l', 60_000)).toBeDefined()
+    expect(await store.add('x', 'v', 60_000)).toBe(true)
+    const seen = inspect(path, (db) => {
+      db.exec('PRAGMA busy_timeout = 50')
+      db.exec("INSERT INTO wxauth_store VALUES ('probe', 'v', 0)")
+      return db.prepare("SELECT value FROM wxauth_store WHERE key = 'wxauth:after'").get()
+    })
+    expect(seen).toMatchObject({ value: 'committed' })
+  })
+
+  it('a sweep skipped while another connection writes leaves the connection sound', () => {
+    const path = join(dir, 'sweep-busy.db')
+    const connection = openDatabase(path, 'wxauth_store', 500)
+    try {
+      const other = new Database(path)
+      other.exec('BEGIN IMMEDIATE')
+      try {
+        expect(() => connection.sweep(Date.now())).toThrow(
+          expect.objectContaining({ code: 'SQLITE_BUSY' }),
+        )
+      } finally {
+        other.exec('ROLLBACK')
+        other.close()
+      }
+      connection.write(() =>
+        connection.statements.set.run(['wxauth:after', 'committed', Date.now() + 60_000]),
+      )
+      const seen = inspect(path, (db) => {
+        db.exec('PRAGMA busy_timeout = 50')
+        db.exec("INSERT INTO wxauth_store VALUES ('probe', 'v', 0)")
+        return db.prepare("SELECT value FROM wxauth_store WHERE key = 'wxauth:after'").get()
+      })
+      expect(seen).toMatchObject({ value: 'committed' })
+    } finally {
+      connection.close()
+    }
   })
 
   it('rejects every operation after close(), which can be called twice', async () => {

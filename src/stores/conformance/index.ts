@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict'
 import { MAX_KEY_LENGTH, MAX_TTL, MAX_VALUE_BYTES } from '../arguments.js'
 import type { Store } from '../store.js'
-import { runLockProcesses } from './processes.js'
+import { runAddProcesses, runLockProcesses } from './processes.js'
 
 /** The store under test. */
 export interface ConformanceTarget {
@@ -35,8 +35,8 @@ export interface ConformanceTarget {
    */
   now?(): number
   /**
-   * Enables the lock test across 4 operating-system processes: `module` is the absolute path (or
-   * file URL) of an ES module whose default export is
+   * Enables the lock and `add` tests across 4 operating-system processes: `module` is the absolute
+   * path (or file URL) of an ES module whose default export is
    * `async ({ prefix }) => ({ store, close? })`, creating the store over the same backend.
    */
   processes?: { module: string }
@@ -109,6 +109,10 @@ export function runStoreConformance(
         assert.equal(await store.get('large'), large)
         assert.equal(await store.get('键:用户:🙂'), unicode)
         assert.equal(await store.consume('键:用户:🙂'), unicode)
+        assert.equal(await store.add('large:added', large, 60_000), true)
+        assert.equal(await store.add('键:添加:🙂', unicode, 60_000), true)
+        assert.equal(await store.get('large:added'), large)
+        assert.equal(await store.get('键:添加:🙂'), unicode)
       })
     })
 
@@ -198,6 +202,116 @@ export function runStoreConformance(
         const got = results.filter((r) => r !== undefined).sort()
         assert.deepEqual(got, [...keys].sort())
       })
+    })
+
+    describe('add', () => {
+      it('stores under an absent key and resolves true', async () => {
+        const store = await fresh()
+        assert.equal(await store.add('a', 'one', 60_000), true)
+        assert.equal(await store.get('a'), 'one')
+        assert.equal(await store.consume('a'), 'one')
+        assert.equal(await store.add('a', 'two', 60_000), true, 'absent again once consumed')
+        await store.delete('a')
+        assert.equal(await store.add('a', 'three', 60_000), true, 'absent again once deleted')
+        assert.equal(await store.get('a'), 'three')
+      })
+
+      it('resolves false on a live key, whose value stays', async () => {
+        const store = await fresh()
+        await store.set('a', 'set', 60_000)
+        assert.equal(await store.add('a', 'other', 60_000), false)
+        assert.equal(await store.get('a'), 'set')
+        assert.equal(await store.add('b', 'added', 60_000), true)
+        assert.equal(await store.add('b', 'other', 60_000), false)
+        assert.equal(await store.get('b'), 'added')
+        assert.equal(await store.consume('b'), 'added')
+      })
+
+      it('an added key expires after its ttl; an expired key is added again', async () => {
+        const store = await fresh()
+        await store.set('a', 'old', shortTtl)
+        assert.equal(await store.add('b', 'old', shortTtl), true)
+        await elapse(shortTtl + 20)
+        await eventually(async () => (await store.get('b')) === undefined)
+        await eventually(async () => await store.add('a', 'new', 60_000))
+        assert.equal(await store.add('b', 'new', 60_000), true)
+        assert.equal(await store.get('a'), 'new')
+        assert.equal(await store.get('b'), 'new')
+      })
+
+      if (target.advance) {
+        const { advance } = target
+        it('a false add leaves the ttl as it was; an added key is live until just before its ttl', async () => {
+          const store = await fresh()
+          await store.set('a', 'one', 10_000)
+          assert.equal(await store.add('b', 'two', 10_000), true)
+          advance(5_000)
+          assert.equal(await store.add('a', 'other', 60_000), false)
+          assert.equal(await store.add('b', 'other', 60_000), false)
+          advance(4_999)
+          assert.equal(await store.get('a'), 'one')
+          assert.equal(await store.get('b'), 'two')
+          advance(1)
+          assert.equal(await store.get('a'), undefined, 'the false add did not extend the ttl')
+          assert.equal(await store.get('b'), undefined)
+        })
+      } else {
+        it('a false add leaves the ttl as it was', async () => {
+          const store = await fresh()
+          // 500 ms of margin to add while live; had the add extended the ttl, it would not expire.
+          await store.set('a', 'one', 500)
+          assert.equal(await store.add('b', 'two', 500), true)
+          assert.equal(await store.add('a', 'other', 60_000), false)
+          assert.equal(await store.add('b', 'other', 60_000), false)
+          await eventually(async () => (await store.get('a')) === undefined, 3_000)
+          await eventually(async () => (await store.get('b')) === undefined, 3_000)
+        })
+      }
+
+      it(`of ${RACERS} concurrent adds of one key exactly one resolves true, and its value stays`, async () => {
+        const store = await fresh()
+        for (let round = 0; round < 5; round++) {
+          const key = `code:${round}`
+          const results = await Promise.all(
+            Array.from({ length: RACERS }, (_, i) => store.add(key, `value-${i}`, 60_000)),
+          )
+          const winners = results.flatMap((added, i) => (added ? [i] : []))
+          assert.equal(winners.length, 1, `round ${round}: ${winners.length} adds resolved true`)
+          assert.equal(await store.get(key), `value-${winners[0]}`)
+        }
+      })
+
+      it(`concurrent adds of ${RACERS} keys each store each key once`, async () => {
+        const store = await fresh()
+        const keys = Array.from({ length: RACERS }, (_, i) => `k${i}`)
+        const results = await Promise.all(
+          [...keys, ...keys].map((k, i) => store.add(k, `${k}:${i}`, 60_000)),
+        )
+        const added = [...keys, ...keys].filter((_, i) => results[i]).sort()
+        assert.deepEqual(added, [...keys].sort())
+        for (const [i, k] of keys.entries()) {
+          const value = results[i] ? `${k}:${i}` : `${k}:${i + keys.length}`
+          assert.equal(await store.get(k), value)
+        }
+      })
+
+      if (target.processes) {
+        const { module } = target.processes
+        it('of adds of one key from 4 processes exactly one resolves true', async () => {
+          const keys = 500
+          const { winners, values } = await runAddProcesses({
+            module,
+            prefix: randomPrefix(),
+            processes: 4,
+            keys,
+          })
+          assert.equal(winners.length, keys)
+          for (const [k, won] of winners.entries()) {
+            assert.equal(won.length, 1, `key ${k} was added by processes [${won.join(', ')}]`)
+            assert.equal(values[k], `process-${won[0]}`, `key ${k} holds its winner's value`)
+          }
+        })
+      }
     })
 
     describe('lock', () => {
@@ -301,7 +415,8 @@ export function runStoreConformance(
           undefined,
           'consuming the key keeps the lock',
         )
-        await lock.release()
+        assert.equal(await store.add('name', 'added', 60_000), true, 'a lock does not hold a key')
+        assert.equal(await lock.release(), true, 'adding the key keeps the lock')
       })
 
       if (target.processes) {
@@ -328,6 +443,10 @@ export function runStoreConformance(
         assert.equal(await b.consume('shared'), undefined)
         await b.delete('shared')
         assert.equal(await a.get('shared'), 'from a')
+        assert.equal(await b.add('shared', 'from b', 60_000), true)
+        assert.equal(await a.add('shared', 'again', 60_000), false)
+        assert.equal(await a.get('shared'), 'from a')
+        assert.equal(await b.get('shared'), 'from b')
         const lock = await a.lock('shared', 60_000)
         assert.ok(lock)
         const other = await b.lock('shared', 60_000)
@@ -370,6 +489,24 @@ export function runStoreConformance(
         ['a key to delete that is too long', (s) => s.delete('k'.repeat(MAX_KEY_LENGTH + 1))],
         ['a non-string key to delete', (s) => s.delete(undefined as unknown as string)],
         ['a key to delete with a control character', (s) => s.delete('k\u0000')],
+        // `add` checks like `set`, on an absent key (which a valid add would write) and on a live
+        // one (which must reject, not resolve false).
+        ['an empty key to add', (s) => s.add('', 'v', 1_000)],
+        ['a key to add that is too long', (s) => s.add('n'.repeat(MAX_KEY_LENGTH + 1), 'v', 1_000)],
+        ['a non-string key to add', (s) => s.add(7 as unknown as string, 'v', 1_000)],
+        ['a key to add with a control character', (s) => s.add('n\u0000lock:x', 'v', 1_000)],
+        ['a key to add with a lone surrogate', (s) => s.add('n\ud800', 'v', 1_000)],
+        ['a negative ttl to add', (s) => s.add('n', 'v', -1)],
+        ['a zero ttl to add', (s) => s.add('n', 'v', 0)],
+        ['a NaN ttl to add', (s) => s.add('n', 'v', Number.NaN)],
+        ['an infinite ttl to add', (s) => s.add('n', 'v', Number.POSITIVE_INFINITY)],
+        ['a ttl to add above MAX_TTL', (s) => s.add('n', 'v', MAX_TTL + 1)],
+        ['a non-number ttl to add', (s) => s.add('n', 'v', '60000' as unknown as number)],
+        ['a value to add with a lone surrogate', (s) => s.add('n', 'v\udfff', 1_000)],
+        ['an oversize value to add', (s) => s.add('n', 'v'.repeat(MAX_VALUE_BYTES + 1), 1_000)],
+        ['a non-string value to add', (s) => s.add('n', null as unknown as string, 1_000)],
+        ['a bad ttl to add to a live key', (s) => s.add('k', 'v', 0)],
+        ['a bad value to add to a live key', (s) => s.add('k', 42 as unknown as string, 1_000)],
       ]
       for (const [label, call] of cases) {
         it(`rejects ${label} with a TypeError and writes nothing`, async () => {
@@ -381,6 +518,7 @@ export function runStoreConformance(
             return true
           })
           assert.equal(await store.get('k'), 'before')
+          assert.equal(await store.get('n'), undefined)
         })
       }
     })

@@ -23,6 +23,35 @@ await made.close?.()
 process.exit(0)
 `
 
+// Runs in each child: says it is ready, waits for the parent's go (so that all children race at
+// once), then adds every key, in an order of its own with a few adds in flight, each with a value
+// naming this process, and prints the keys it added. Without an atomic add across processes, two
+// children add one key.
+const ADD_WORKER = `
+const { module, prefix, keys, id } = JSON.parse(process.argv[1])
+const made = await (await import(module)).default({ prefix })
+const { store } = made
+const order = Array.from({ length: keys }, (_, k) => k)
+for (let i = order.length - 1; i > 0; i--) {
+  const j = Math.floor(Math.random() * (i + 1))
+  ;[order[i], order[j]] = [order[j], order[i]]
+}
+const added = []
+let next = 0
+const adder = async () => {
+  while (next < order.length) {
+    const k = order[next++]
+    if (await store.add('code:' + k, 'process-' + id, 120000)) added.push(k)
+  }
+}
+process.stdout.write('ready\\n')
+await new Promise((resolve) => process.stdin.once('data', resolve))
+await Promise.all(Array.from({ length: 4 }, adder))
+process.stdout.write(JSON.stringify(added) + '\\n')
+await made.close?.()
+process.exit(0)
+`
+
 /** Outcome of {@link runLockProcesses}. @internal */
 export interface LockProcessesResult {
   counter: number
@@ -59,19 +88,107 @@ export async function runLockProcesses(options: {
   }
 }
 
+/** Outcome of {@link runAddProcesses}, by key number. @internal */
+export interface AddProcessesResult {
+  /** For each key, the processes (by number) whose `add` of it resolved `true`. */
+  winners: number[][]
+  /** For each key, its value read back afterwards through a store in this process. */
+  values: (string | undefined)[]
+}
+
+/**
+ * Starts `processes` Node processes that, once all are ready, each add the same `keys` keys with a
+ * value naming the process; waits for all, and reads the keys back through a store in this
+ * process. @internal
+ */
+export async function runAddProcesses(options: {
+  module: string
+  prefix: string
+  processes: number
+  keys: number
+  timeout?: number
+}): Promise<AddProcessesResult> {
+  const module = isAbsolute(options.module) ? pathToFileURL(options.module).href : options.module
+  const { prefix, keys } = options
+  const children = Array.from({ length: options.processes }, (_, id) =>
+    startChild(
+      ['--input-type=module', '-e', ADD_WORKER, JSON.stringify({ module, prefix, keys, id })],
+      options.timeout ?? 60_000,
+    ),
+  )
+  try {
+    await Promise.all(children.map((child) => child.ready))
+    for (const child of children) child.go()
+    const outputs = await Promise.all(children.map((child) => child.exit))
+    const winners: number[][] = Array.from({ length: keys }, () => [])
+    for (const [id, output] of outputs.entries()) {
+      const added = JSON.parse(output.trim().split('\n').at(-1) ?? '[]') as number[]
+      for (const k of added) winners[k]?.push(id)
+    }
+    const made = await (await import(module)).default({ prefix })
+    try {
+      const values: (string | undefined)[] = []
+      for (let k = 0; k < keys; k++) values.push(await made.store.get(`code:${k}`))
+      return { winners, values }
+    } finally {
+      await made.close?.()
+    }
+  } finally {
+    for (const child of children) child.kill()
+  }
+}
+
 function runChild(args: string[], timeout: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout)
+  return startChild(args, timeout).exit.then(() => undefined)
+}
+
+interface Child {
+  /** Resolves once the child printed its first line (the add worker's `ready`). */
+  ready: Promise<void>
+  /** Tells a ready child to go on. */
+  go(): void
+  /** Resolves with the child's output once it exited with 0; rejects otherwise. */
+  exit: Promise<string>
+  /** Kills the child if it is still running. */
+  kill(): void
+}
+
+function startChild(args: string[], timeout: number): Child {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  let exited = false
+  let onReady: () => void = () => {}
+  const ready = new Promise<void>((resolve) => {
+    onReady = resolve
+  })
+  child.stdin.on('error', () => {})
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    if (stdout.includes('\n')) onReady()
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeout)
+  const exit = new Promise<string>((resolve, reject) => {
     child.on('error', reject)
     child.on('exit', (code, signal) => {
+      exited = true
       clearTimeout(timer)
-      if (code === 0) resolve()
-      else reject(new Error(`lock worker exited with ${signal ?? code}: ${stderr.trim()}`))
+      if (code === 0) resolve(stdout)
+      else reject(new Error(`worker exited with ${signal ?? code}: ${stderr.trim()}`))
     })
   })
+  // A child that fails before it is ready fails `ready` too, through `exit`.
+  const readyOrFailed = Promise.race([ready, exit.then(() => undefined)])
+  exit.catch(() => {})
+  return {
+    ready: readyOrFailed,
+    go: () => child.stdin.end('go\n'),
+    exit,
+    kill: () => {
+      if (!exited) child.kill('SIGKILL')
+    },
+  }
 }

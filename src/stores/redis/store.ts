@@ -43,6 +43,7 @@ const SCAN_COUNT = '500'
  * failed; in particular a `consume` that failed may have deleted the value, so callers treat a
  * failed `consume` as consumed (the login restarts) and never retry it. A `lock` that failed sends
  * the release of its attempt right behind it, so a `SET` that still runs leaves no orphaned lock.
+ * An `add` that failed may likewise have stored its value: callers treat the key as taken.
  *
  * Configure the client to fail fast while Redis is down instead of queueing commands until it
  * returns, and listen for its `error` events (node-redis otherwise crashes the process):
@@ -94,6 +95,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         return Promise.reject(error)
       }
       return run('set', args, ignore)
+    },
+    add(key, value, ttl) {
+      let args: string[]
+      try {
+        args = ['SET', prefix + checkKey(key), checkValue(value), 'PX', String(checkTtl(ttl)), 'NX']
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      // `OK` when stored, nil when the key holds a value (Redis expires keys itself).
+      return run('add', args, isReply)
     },
     get(key) {
       let args: string[]
@@ -182,6 +193,10 @@ function abandon(commands: Commands, args: string[]): void {
 
 function ignore(): undefined {
   return undefined
+}
+
+function isReply(reply: unknown): boolean {
+  return reply !== null && reply !== undefined
 }
 
 function isOne(reply: unknown): boolean {

@@ -2,10 +2,15 @@ import { closeSync, openSync } from 'node:fs'
 import { STORE_UNAVAILABLE, StoreError } from '../errors.js'
 import { type Database, loadLibsql, type Statement, sqliteFailure } from './driver.js'
 
-/** The prepared statements of one store, each a single atomic SQLite statement. @internal */
+/**
+ * The prepared statements of one store, each a single atomic SQLite statement. Those that write
+ * run inside {@link Connection.write}. @internal
+ */
 export interface Statements {
   /** `[key, value, expiresAt]` */
   set: Statement
+  /** `[key, value, expiresAt, now]`; one change when stored (the key was absent or expired) */
+  add: Statement
   /** `[key, now]` → `{ value }` */
   get: Statement
   /** `[key, now]` → `{ value }`, deleting the row in the same statement */
@@ -23,6 +28,11 @@ export interface Statements {
 /** An open database with the store's table and statements. @internal */
 export interface Connection {
   statements: Statements
+  /**
+   * Runs `work`, which writes with the statements, in a transaction that holds the write lock
+   * from the start, and commits it; rolls back and throws when anything fails. @internal
+   */
+  write<T>(work: () => T): T
   /**
    * Deletes up to {@link SWEEP_BATCH} rows expired at `now`, without waiting for another
    * connection's write: a busy database skips the sweep instead (throwing). @internal
@@ -71,15 +81,41 @@ export function openDatabase(path: string, table: string, timeout: number): Conn
     )
     db.exec(`CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON ${t} (expires_at)`)
     const statements = prepare(db, t)
+    // libsql leaves a prepared statement that failed with SQLITE_BUSY in progress: it resets a
+    // statement only before running it again (tursodatabase/libsql-js#228). Until then, every later
+    // write on the connection stays uncommitted, holds the write lock against other processes, and
+    // is rolled back when that statement next runs: a write reported done is lost, and two
+    // processes can both win one `add` or `lock`. So no prepared statement ever waits for the lock:
+    // each write first takes it with BEGIN IMMEDIATE through exec(), whose statement is finalized
+    // even when it fails, and a statement run while the lock is held cannot fail busy.
+    const committed = <T>(work: () => T): T => {
+      try {
+        const result = work()
+        db.exec('COMMIT')
+        return result
+      } catch (cause) {
+        try {
+          db.exec('ROLLBACK')
+        } catch {
+          // No transaction left to roll back.
+        }
+        throw cause
+      }
+    }
     return {
       statements,
+      write: (work) => {
+        db.exec('BEGIN IMMEDIATE')
+        return committed(work)
+      },
       sweep: (now) => {
         db.exec('PRAGMA busy_timeout = 0')
         try {
-          statements.sweep.run([now])
+          db.exec('BEGIN IMMEDIATE')
         } finally {
           db.exec(`PRAGMA busy_timeout = ${timeout}`)
         }
+        committed(() => statements.sweep.run([now]))
       },
       close: () => db.close(),
     }
@@ -92,13 +128,16 @@ export function openDatabase(path: string, table: string, timeout: number): Conn
 function prepare(db: Database, t: string): Statements {
   const upsert = `INSERT INTO ${t} (key, value, expires_at) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`
+  // Writes the row only when absent or expired: the WHERE of an upsert's update, atomically (it
+  // runs in Connection.write, which holds the write lock from before the row is read).
+  const ifExpired = `${upsert} WHERE ${t}.expires_at <= ?`
   return {
     set: db.prepare(upsert),
+    add: db.prepare(ifExpired),
     get: db.prepare(`SELECT value FROM ${t} WHERE key = ? AND expires_at > ?`),
     consume: db.prepare(`DELETE FROM ${t} WHERE key = ? AND expires_at > ? RETURNING value`),
     delete: db.prepare(`DELETE FROM ${t} WHERE key = ?`),
-    // Takes the row only when absent or expired: the WHERE of an upsert's update, atomically.
-    lock: db.prepare(`${upsert} WHERE ${t}.expires_at <= ?`),
+    lock: db.prepare(ifExpired),
     release: db.prepare(`DELETE FROM ${t} WHERE key = ? AND value = ? AND expires_at > ?`),
     sweep: db.prepare(
       `DELETE FROM ${t} WHERE rowid IN

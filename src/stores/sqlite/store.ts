@@ -40,9 +40,10 @@ const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /**
  * A {@link Store} in a SQLite database file, for an app on one machine that keeps its logins and
- * sessions across restarts. Several processes may share the file: `consume` and `lock` are single
- * atomic statements across all of them. Expired rows are deleted in small batches as writes go on,
- * so a flood of logins that never come back does not grow the file. Needs the `libsql` package.
+ * sessions across restarts. Several processes may share the file: `add`, `consume` and `lock` are
+ * single atomic statements across all of them. Expired rows are deleted in small batches as writes
+ * go on, so a flood of logins that never come back does not grow the file. Needs the `libsql`
+ * package.
  *
  * @throws {@link StoreError} `STORE_UNAVAILABLE` when libsql is missing or the file cannot be
  * opened; operations reject with `STORE_TIMEOUT` when another process holds the database longer
@@ -105,6 +106,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
   }
 
+  /** {@link run} for an operation that writes: in a transaction that takes the lock first. */
+  function write<T>(operation: string, work: () => T): T {
+    return run(operation, () => connection.write(work))
+  }
+
   // The values and the locks of this store: its prefix, then the lock marker for locks.
   const keyOf = (key: string) => toSql(prefix + checkKey(key))
   const lockOf = (key: string) => toSql(prefix + LOCK_SEPARATOR + checkKey(key))
@@ -113,7 +119,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     return {
       token,
       expiresAt,
-      release: async () => run('release', () => sql.release.run([key, token, now()]).changes === 1),
+      release: async () =>
+        write('release', () => sql.release.run([key, token, now()]).changes === 1),
     }
   }
 
@@ -123,12 +130,23 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       const name = keyOf(key)
       const data = toSql(checkValue(value))
       const lifetime = checkTtl(ttl)
-      const at = run('set', () => {
+      const at = write('set', () => {
         const at = now()
         sql.set.run([name, data, at + lifetime])
         return at
       })
       sweep(at)
+    },
+    async add(key, value, ttl) {
+      const name = keyOf(key)
+      const data = toSql(checkValue(value))
+      const lifetime = checkTtl(ttl)
+      const [at, added] = write('add', () => {
+        const at = now()
+        return [at, sql.add.run([name, data, at + lifetime, at]).changes === 1] as const
+      })
+      sweep(at)
+      return added
     },
     async get(key) {
       const name = keyOf(key)
@@ -136,17 +154,17 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async consume(key) {
       const name = keyOf(key)
-      return run('consume', () => rowValue(sql.consume.get([name, now()])))
+      return write('consume', () => rowValue(sql.consume.get([name, now()])))
     },
     async delete(key) {
       const name = keyOf(key)
-      run('delete', () => sql.delete.run([name]))
+      write('delete', () => sql.delete.run([name]))
     },
     async lock(key, ttl) {
       const name = lockOf(key)
       const lifetime = checkTtl(ttl)
       const token = crypto.randomUUID()
-      const [at, taken] = run('lock', () => {
+      const [at, taken] = write('lock', () => {
         const at = now()
         return [at, sql.lock.run([name, token, at + lifetime, at]).changes === 1] as const
       })
