@@ -194,14 +194,13 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
   if (!app || app.appId !== tx.appId) return { kind: 'problem', code: 'misconfigured' }
   try {
     // Without PKCE, a code seen before is the mark of a replayed or injected code: never redeem it
-    // twice. An ordinary expiring value (WeChat codes die after 5 minutes), not a lock: locks are
-    // few and kept for refreshes, and these records can be created by anyone.
-    const seen = `code:${await sha256(code)}`
-    if ((await config.loginStore.get(seen)) !== undefined) {
+    // twice. One atomic add, so that of two callbacks racing with one code only one goes on; an
+    // ordinary expiring value (WeChat codes die after 5 minutes), not a lock: locks are few and
+    // kept for refreshes, and these records can be created by anyone.
+    if (!(await config.loginStore.add(`code:${await sha256(code)}`, '1', CODE_LIFE))) {
       config.log({ type: 'login-failure', code: 'code_reused', appId: tx.appId })
       return { kind: 'problem', code: 'code_reused' }
     }
-    await config.loginStore.set(seen, '1', CODE_LIFE)
     // REL-01: one budget for every WeChat call of this callback, retries and backoff included.
     const deadline = Date.now() + config.budget
     let token: TokenResult

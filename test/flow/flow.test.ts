@@ -313,6 +313,26 @@ describe('WX-05 / SEC-05: double callbacks, one exchange', () => {
     expect(emu.count('sns/oauth2/access_token')).toBe(1)
   })
 
+  it('regression (the seen-code record was a get then a set): one code in two transactions at once is redeemed once', async () => {
+    const auth = setup()
+    emu.autoApprove('zhangsan')
+    const b = browser(auth)
+    const first = new URL(await callbackFromWeChat(b))
+    const login = await b.request('/auth/wechat/login')
+    const second = new URL(first)
+    second.searchParams.set(
+      'state',
+      new URL(login.headers.get('location') ?? '').searchParams.get('state') ?? '',
+    )
+    const responses = await Promise.all([
+      auth.handle(callbackRequest(b, first.href)),
+      auth.handle(callbackRequest(b, second.href)),
+    ])
+    expect(responses.map((r) => r?.status).sort()).toEqual([303, 403])
+    expect(emu.count('sns/oauth2/access_token')).toBe(1)
+    expect(events.filter((e) => e.code === 'code_reused')).toHaveLength(1)
+  })
+
   it('SEC-12: the same code in another transaction is never redeemed', async () => {
     const auth = setup()
     emu.autoApprove('zhangsan')
