@@ -2,6 +2,7 @@
  * Emulator configuration: the JSON-serialisable shapes of apps, users and behaviour switches,
  * their defaults, and validation with messages that name the offending field.
  */
+import { canaryPattern, withCanary } from './ids.js'
 
 /** The kind of a WeChat app. */
 export type AppKind = 'official' | 'website' | 'miniprogram' | 'component'
@@ -89,6 +90,23 @@ export interface EmulatorOptions {
   /** Absolute base URL for links (avatars, QR confirm URL); wins over the listen URL when set. */
   publicUrl?: string
   behaviour?: BehaviourOptions
+  /**
+   * A marker for leak scans: 6 to 16 lowercase hex digits that the emulator writes into every
+   * credential it issues (codes, js_codes, access and refresh tokens, component_access_tokens,
+   * session_keys) and into the secrets of its default apps. Each keeps WeChat's shape: a code
+   * starts with the canary, a token has it right after `NN_`, a session_key is still the base64
+   * of 16 bytes, an AppSecret is still 32 hex digits (hex fits every one of these alphabets).
+   * Search your logs, error reports and HTTP responses for the canary: any hit is a leaked
+   * credential. Apps you pass in `apps` keep their own secrets (put the canary in them yourself);
+   * `emulator.apps` lists the secrets in force. Off by default.
+   * @example
+   * ```ts
+   * const emu = createEmulator({ canary: 'c0ffee5ec2e7' })
+   * const { secret } = emu.apps.find((app) => app.kind === 'official')! // 'c0ffee5ec2e7…'
+   * // … run the tests, then fail if 'c0ffee5ec2e7' appears in anything the app logged or sent.
+   * ```
+   */
+  canary?: string
 }
 
 /** Behaviour overrides: any subset of {@link Behaviour}, `codeTtl` per kind too. */
@@ -347,11 +365,16 @@ export interface ResolvedOptions {
   users: UserConfig[]
   publicUrl: string | undefined
   behaviour: Behaviour
+  /** '' when off. */
+  canary: string
 }
 
-const optionKeys = new Set(['apps', 'users', 'clock', 'publicUrl', 'behaviour'])
+const optionKeys = new Set(['apps', 'users', 'clock', 'publicUrl', 'behaviour', 'canary'])
 
-/** Validates all options (apps and users default to {@link defaultApps} / {@link defaultUsers}). */
+/**
+ * Validates all options (apps and users default to {@link defaultApps} / {@link defaultUsers}; with
+ * a canary, the default apps' secrets start with it).
+ */
 export function resolveOptions(
   options: EmulatorOptions,
   defaults: { apps: readonly AppConfig[]; users: readonly UserConfig[] },
@@ -364,7 +387,13 @@ export function resolveOptions(
   if (!Array.isArray(options.apps ?? []) || !Array.isArray(options.users ?? [])) {
     fail('options', 'apps and users must be arrays')
   }
-  const apps = (options.apps ?? defaults.apps).map((a, i) => parseAppConfig(a, `apps[${i}]`))
+  const canary = options.canary ?? ''
+  if (options.canary !== undefined && (typeof canary !== 'string' || !canaryPattern.test(canary))) {
+    fail('canary', "must be 6 to 16 lowercase hex digits (they fit every credential's alphabet)")
+  }
+  const initialApps =
+    options.apps ?? defaults.apps.map((app) => ({ ...app, secret: withCanary(app.secret, canary) }))
+  const apps = initialApps.map((a, i) => parseAppConfig(a, `apps[${i}]`))
   const users = (options.users ?? defaults.users).map((u, i) => parseUserConfig(u, `users[${i}]`))
   const seenApps = new Set<string>()
   apps.forEach((a, i) => {
@@ -384,5 +413,5 @@ export function resolveOptions(
     }
     publicUrl = u.origin + u.pathname.replace(/\/+$/, '')
   }
-  return { apps, users, publicUrl, behaviour: parseBehaviour(options.behaviour) }
+  return { apps, users, publicUrl, behaviour: parseBehaviour(options.behaviour), canary }
 }

@@ -205,6 +205,7 @@ function dispatcher(core: Core): (request: Request) => Promise<Response> {
         url: redactTarget(
           url,
           core.world.apps.list().map((app) => app.secret),
+          (candidate) => core.world.isIssued(candidate),
         ),
         status: result === dropped ? 0 : result.status,
       }

@@ -1,6 +1,7 @@
 /**
  * Identifier generation in WeChat's observed formats. openids and unionids are derived
- * deterministically (stable across restarts); codes, tokens and keys are random.
+ * deterministically (stable across restarts); codes, tokens and keys are random, and carry the
+ * emulator's canary (a marker for leak scans) when one is set.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 
@@ -33,14 +34,33 @@ export function unionidFor(openPlatform: string, userId: string, snapshot = fals
   return `o${derive(snapshot ? 'snapshot-unionid' : 'unionid', openPlatform, userId).slice(0, 27)}`
 }
 
-/** A 32-character alphanumeric authorization code, e.g. `061yIRgM13IOc41ZQveM1tODgM1yIRge`. */
-export function newCode(): string {
-  return randomFrom(alnum, 32)
+/** A canary: lowercase hex digits, so it fits every credential's alphabet (AppSecrets are hex). */
+export const canaryPattern = /^[0-9a-f]{6,16}$/
+
+/**
+ * `value` with `canary` written over its characters from `at` on: same length, and the same
+ * alphabet when the canary's characters belong to it (hex digits belong to all of them).
+ */
+export function withCanary(value: string, canary: string, at = 0): string {
+  if (canary === '') return value
+  if (at + canary.length > value.length) throw new RangeError('no room for the canary')
+  return `${value.slice(0, at)}${canary}${value.slice(at + canary.length)}`
 }
 
-/** A token like WeChat's: `<2 digits>_<107 chars of [A-Za-z0-9_-]>`. */
-export function newToken(): string {
-  return `${randomInt(10, 100)}_${randomFrom(tokenChars, 107)}`
+/**
+ * A 32-character alphanumeric authorization code, e.g. `061yIRgM13IOc41ZQveM1tODgM1yIRge`;
+ * starting with `canary` when one is given.
+ */
+export function newCode(canary = ''): string {
+  return withCanary(randomFrom(alnum, 32), canary)
+}
+
+/**
+ * A token like WeChat's: `<2 digits>_<107 chars of [A-Za-z0-9_-]>`; `canary` right after the `_`
+ * when one is given.
+ */
+export function newToken(canary = ''): string {
+  return withCanary(`${randomInt(10, 100)}_${randomFrom(tokenChars, 107)}`, canary, 3)
 }
 
 /** Whether a string has the shape of a WeChat token. */
@@ -48,9 +68,13 @@ export function looksLikeToken(value: string): boolean {
   return /^\d{2}_[A-Za-z0-9_-]{20,}$/.test(value)
 }
 
-/** A mini-program session_key: 16 random bytes, base64 (24 characters). */
-export function newSessionKey(): string {
-  return randomBytes(16).toString('base64')
+/**
+ * A mini-program session_key: 16 random bytes, base64 (24 characters). With a `canary`, its first
+ * characters are the canary: still the canonical base64 of 16 bytes, since only the character
+ * before the `==` padding (the 22nd) is constrained and a canary is at most 16 characters.
+ */
+export function newSessionKey(canary = ''): string {
+  return withCanary(randomBytes(16).toString('base64'), canary)
 }
 
 /** An opaque random id for emulator-internal handles (pending requests, QR sessions). */

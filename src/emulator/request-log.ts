@@ -25,13 +25,48 @@ export interface RequestLogEntry {
 
 const secretParams: ReadonlySet<string> = new Set(SECRET_PARAMS)
 
+/** Lengths of the credentials the emulator issues: a code (32), a token (`NN_` and 107). */
+const credentialLengths = [32, 110]
+
+/**
+ * `text` with every credential that `isIssued` recognises replaced by {@link REDACTED}, wherever it
+ * is: under a parameter name that is not a secret one, glued to a name without `=`, in the path.
+ * Credentials are runs of `[A-Za-z0-9_-]`, so each run is searched for windows of their lengths.
+ */
+function redactIssued(text: string, isIssued: (candidate: string) => boolean): string {
+  return text.replace(/[A-Za-z0-9_-]{32,}/g, (run) => {
+    const hidden = new Array<boolean>(run.length).fill(false)
+    for (const length of credentialLengths) {
+      for (let i = 0; i + length <= run.length; i++) {
+        if (isIssued(run.slice(i, i + length))) hidden.fill(true, i, i + length)
+      }
+    }
+    if (!hidden.includes(true)) return run
+    let out = ''
+    for (let i = 0; i < run.length; i++) {
+      if (!hidden[i]) out += run[i]
+      else if (i === 0 || !hidden[i - 1]) out += REDACTED
+    }
+    return out
+  })
+}
+
 /**
  * Path and query of `url` for the log, with the client's redaction rules: the value of every
  * secret parameter ({@link SECRET_PARAMS}, matched on the decoded name in any case, so `SECRET=` and
  * `%73ecret=` count too) and every occurrence of a known secret (`secrets`, e.g. the app secrets)
- * become {@link REDACTED}.
+ * become {@link REDACTED}; so does every code and token the emulator issued (`isIssued`) wherever
+ * it appears, e.g. sent under another parameter's name.
  */
-export function redactTarget(url: URL, secrets: readonly string[] = []): string {
+export function redactTarget(
+  url: URL,
+  secrets: readonly string[] = [],
+  isIssued: (candidate: string) => boolean = () => false,
+): string {
+  return redactIssued(redactParams(url, secrets), isIssued)
+}
+
+function redactParams(url: URL, secrets: readonly string[]): string {
   if (url.search === '') return redactText(url.pathname, secrets)
   const parts = url.search
     .slice(1)

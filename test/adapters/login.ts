@@ -4,14 +4,15 @@
  * cookie → the session route and the framework's idiom → logout.
  */
 import { expect } from 'vitest'
+import type { Session, WxAuth } from '../../src/flow/types.js'
+import { captureResponse } from '../helpers/capture.js'
 import {
   createEmulator,
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
-import { createWxAuth } from '../../src/flow/index.js'
-import type { Session, WxAuth } from '../../src/flow/types.js'
+} from '../helpers/emulator.js'
+import { createWxAuth } from '../helpers/wxauth.js'
 
 export const wechatUserAgent =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN'
@@ -140,6 +141,8 @@ function browserFor(app: LoginApp, ua: string) {
     if (jar.header) headers.set('cookie', jar.header)
     const response = await app.request(path, { ...init, headers })
     jar.take(response)
+    // The leak check: what the framework sends the browser carries no secret.
+    await captureResponse('app response', `http://app${path}`, response, 'app')
     return response
   }
   return { jar, browse }

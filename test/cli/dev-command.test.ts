@@ -5,11 +5,8 @@
 import { createServer, type Server } from 'node:net'
 import type { Browser as Chromium } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createEmulator,
-  defaultOfficialAccount,
-  defaultWebsiteApp,
-} from '../../src/emulator/index.js'
+// The built-in apps, as `wxauth dev` runs them (its emulator has no canary).
+import { defaultOfficialAccount, defaultWebsiteApp } from '../../src/emulator/index.js'
 import {
   Browser,
   DESKTOP_UA,
@@ -20,6 +17,7 @@ import {
   WECHAT_UA,
 } from '../examples/harness.js'
 import { browserAvailable, launchBrowser, screenshot } from '../helpers/browser.js'
+import { createEmulator } from '../helpers/emulator.js'
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
 const ansi = /\u001b\[/

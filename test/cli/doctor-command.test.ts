@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { canarySecret } from '../helpers/canary.js'
+import { captureStream } from '../helpers/capture.js'
 import {
   createEmulator,
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = join(root, 'dist/cli/bin.js')
@@ -56,10 +58,15 @@ function doctor(args: string[], env: NodeJS.ProcessEnv, ms = 15_000): Promise<Ru
     })
     let stdout = ''
     let stderr = ''
+    // The leak check: what the CLI prints carries no secret.
+    const scanOut = captureStream('child stdout', `wxauth doctor ${args.join(' ')}`)
+    const scanErr = captureStream('child stderr', `wxauth doctor ${args.join(' ')}`)
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      scanOut(chunk)
       stdout += chunk
     })
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      scanErr(chunk)
       stderr += chunk
     })
     const timer = setTimeout(() => {
@@ -305,7 +312,7 @@ describe('wxauth doctor', () => {
   })
 
   it('a wrong AppSecret → live 40125, with the fix', async () => {
-    const env = { ...healthy(), WECHAT_APP_SECRET: '00000000000000000000000000000000' }
+    const env = { ...healthy(), WECHAT_APP_SECRET: canarySecret('wrong') }
     const r = await doctor(['--live'], env)
     expect(r.code).toBe(1)
     const block = failure(r, /official account .*: wrong AppSecret \(WeChat answered 40125/)

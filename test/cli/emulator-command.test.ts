@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createEmulator, defaultApps } from '../../src/emulator/index.js'
+import { canarySecret } from '../helpers/canary.js'
+import { captureStream } from '../helpers/capture.js'
+import { createEmulator, defaultApps } from '../helpers/emulator.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = join(root, 'dist/cli/bin.js')
@@ -35,11 +37,16 @@ class Cli {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env },
     })
+    // The leak check: what the CLI prints carries no secret.
+    const scanOut = captureStream('child stdout', `wxauth ${args.join(' ')}`)
+    const scanErr = captureStream('child stderr', `wxauth ${args.join(' ')}`)
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      scanOut(chunk)
       this.stdout += chunk
       this.#notify()
     })
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      scanErr(chunk)
       this.stderr += chunk
       this.#notify()
     })
@@ -238,7 +245,7 @@ describe('wxauth emulator', () => {
   describe('--config', () => {
     const app = {
       appId: 'wxc0ffee0123456789',
-      secret: 'c0ffeec0ffeec0ffeec0ffeec0ffee01',
+      secret: canarySecret('config'),
       kind: 'official',
       name: 'Config Test Account',
       domains: ['localhost:*'],

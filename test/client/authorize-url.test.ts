@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildAuthorizeUrl, buildQrConnectUrl, createClient } from '../../src/index.js'
+import { CANARY, canaryCode, canarySecret } from '../helpers/canary.js'
+import { buildAuthorizeUrl, buildQrConnectUrl, createClient } from '../helpers/wxauth.js'
 
 const appId = 'wx1234567890abcdef'
 const redirectUri = 'https://www.example.com/auth/wechat/callback?from=menu&x=1'
@@ -149,7 +150,7 @@ describe('client link builders', () => {
   it('build for the client app and its open base URL', () => {
     const client = createClient({
       appId,
-      appSecret: 'x'.repeat(32),
+      appSecret: canarySecret(),
       openBaseUrl: 'http://localhost:8900',
     })
     expect(client.authorizeUrl({ redirectUri, scope: 'snsapi_userinfo', state: 's' })).toMatch(
@@ -209,13 +210,13 @@ describe('client options', () => {
     let calls = 0
     const client = createClient({
       appId,
-      appSecret: 'x'.repeat(32),
+      appSecret: canarySecret(),
       fetch: async () => {
         calls++
         return new Response('{}')
       },
     })
-    const secretish = 'CANARYcode\u0000'
+    const secretish = `${canaryCode()}\u0000`
     await expect(client.exchangeCode(secretish)).rejects.toThrow(
       /code must not contain spaces or control characters/,
     )
@@ -230,7 +231,7 @@ describe('client options', () => {
     await expect(client.refreshToken(' ')).rejects.toThrow(/refreshToken must not contain spaces/)
     await client
       .exchangeCode(secretish)
-      .catch((error: Error) => expect(error.message).not.toContain('CANARY'))
+      .catch((error: Error) => expect(error.message).not.toContain(CANARY))
     expect(calls).toBe(0)
   })
 })

@@ -3,7 +3,9 @@
  * real socket (the default undici transport): every endpoint, every error class, retries and the
  * absence of a retry where it would be unsafe.
  */
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { canarySecret } from '../helpers/canary.js'
 import {
   createEmulator,
   defaultComponent,
@@ -11,7 +13,7 @@ import {
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import {
   type ClientOptions,
   createClient,
@@ -20,7 +22,7 @@ import {
   WeChatResponseError,
   WeChatTimeoutError,
   WeChatTransportError,
-} from '../../src/index.js'
+} from '../helpers/wxauth.js'
 
 const WECHAT_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
@@ -257,12 +259,15 @@ describe.each<Mode>(['in-process', 'socket'])('client against the emulator (%s)'
 
   it('configuration errors: wrong secret 40125, unknown app 40013', async () => {
     const code = emu.issueCode({ appId: defaultOfficialAccount.appId, user: 'zhangsan' })
-    const wrongSecret = make({ appId: defaultOfficialAccount.appId, appSecret: 'f'.repeat(32) })
+    const wrongSecret = make({
+      appId: defaultOfficialAccount.appId,
+      appSecret: canarySecret('wrong'),
+    })
     await expect(wrongSecret.exchangeCode(code)).rejects.toMatchObject({
       errcode: 40125,
       category: 'config',
     })
-    const unknown = make({ appId: 'wx0000000000000000', appSecret: 'f'.repeat(32) })
+    const unknown = make({ appId: 'wx0000000000000000', appSecret: canarySecret('wrong') })
     await expect(unknown.exchangeCode(code)).rejects.toMatchObject({
       errcode: 40013,
       category: 'config',

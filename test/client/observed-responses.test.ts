@@ -3,11 +3,21 @@
  * for byte over a real socket through the client's default transport.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { createClient, WeChatApiError } from '../../src/index.js'
+import { canaryCode, canarySecret, canarySessionKey, canaryToken } from '../helpers/canary.js'
 import { type Canned, replayServer } from '../helpers/replay-server.js'
+import { createClient, WeChatApiError } from '../helpers/wxauth.js'
 
 const APP_ID = 'wx1234567890abcdef'
-const SECRET = 'observed0secret0observed0secret0'
+const SECRET = canarySecret('observed')
+// Codes and tokens carry the test canary (in place of the observed ones): the leak check sees
+// any of them escape.
+const CODE = canaryCode('observed')
+const JS_CODE = canaryCode('js')
+const ACCESS = canaryToken('access', '52')
+const REFRESH = canaryToken('refresh', '52')
+const SESSION_KEY = canarySessionKey()
+const STALE_COMPONENT_TOKEN = canaryToken('stale component')
+const FRESH_COMPONENT_TOKEN = canaryToken('fresh component')
 
 let close: (() => Promise<void>) | undefined
 afterEach(async () => {
@@ -31,14 +41,13 @@ const TEXT_PLAIN = { 'content-type': 'text/plain' }
 
 describe('successful bodies as WeChat sends them', () => {
   it('parses a snsapi_base token without unionid (O21), under application/json; encoding=utf-8', async () => {
-    const body =
-      '{"access_token":"52_abc","expires_in":7200,"refresh_token":"52_def","openid":"o-qeABCDDA","scope":"snsapi_base"}'
+    const body = `{"access_token":"${ACCESS}","expires_in":7200,"refresh_token":"${REFRESH}","openid":"o-qeABCDDA","scope":"snsapi_base"}`
     const { client, server } = await clientReplaying({ body })
-    const token = await client.exchangeCode('061yIRgM13IOc41ZQveM1tODgM1yIRge')
+    const token = await client.exchangeCode(CODE)
     expect(token).toMatchObject({
-      access_token: '52_abc',
+      access_token: ACCESS,
       expires_in: 7200,
-      refresh_token: '52_def',
+      refresh_token: REFRESH,
       openid: 'o-qeABCDDA',
       scope: 'snsapi_base',
     })
@@ -49,7 +58,7 @@ describe('successful bodies as WeChat sends them', () => {
     expect(Object.fromEntries(server.received[0]?.query ?? [])).toEqual({
       appid: APP_ID,
       secret: SECRET,
-      code: '061yIRgM13IOc41ZQveM1tODgM1yIRge',
+      code: CODE,
       grant_type: 'authorization_code',
     })
   })
@@ -57,18 +66,18 @@ describe('successful bodies as WeChat sends them', () => {
   it('parses the same body sent as text/plain (O19)', async () => {
     const { client } = await clientReplaying({
       headers: TEXT_PLAIN,
-      body: '{"access_token":"63_wd-ppMZ3GQi2Rtb","expires_in":7200,"refresh_token":"63_r","openid":"ojHK1v9VKtd2r7BrUqRSGnymyH_Q","scope":"snsapi_userinfo","unionid":"oLDegwLanAyzhdUfaBqh6Dt4MqtY"}',
+      body: `{"access_token":"${ACCESS}","expires_in":7200,"refresh_token":"${REFRESH}","openid":"ojHK1v9VKtd2r7BrUqRSGnymyH_Q","scope":"snsapi_userinfo","unionid":"oLDegwLanAyzhdUfaBqh6Dt4MqtY"}`,
     })
-    const token = await client.exchangeCode('021wn10w3otnc23Qtt0w3QFXD62wn10D')
+    const token = await client.exchangeCode(CODE)
     expect(token.unionid).toBe('oLDegwLanAyzhdUfaBqh6Dt4MqtY')
     expect(token.scope).toBe('snsapi_userinfo')
   })
 
   it('keeps is_snapshotuser of a snapshot-page user (O18)', async () => {
     const { client } = await clientReplaying({
-      body: '{"access_token":"59_fZgYNZwjDy7pdC","expires_in":7200,"refresh_token":"59_x","openid":"oSnap0000000000000000000000","scope":"snsapi_userinfo","unionid":"oUnionSnap00000000000000000","is_snapshotuser":1}',
+      body: `{"access_token":"${ACCESS}","expires_in":7200,"refresh_token":"${REFRESH}","openid":"oSnap0000000000000000000000","scope":"snsapi_userinfo","unionid":"oUnionSnap00000000000000000","is_snapshotuser":1}`,
     })
-    const token = await client.exchangeCode('091hqk000SO4vR1zKd400hngyo4hqk03')
+    const token = await client.exchangeCode(CODE)
     expect(token.is_snapshotuser).toBe(1)
   })
 
@@ -76,7 +85,7 @@ describe('successful bodies as WeChat sends them', () => {
     const { client } = await clientReplaying({
       body: '{"openid":"ojHK1v9VKtd2r7BrUqRSGnymyH_Q","nickname":"张三","sex":0,"language":"zh_CN","city":"","province":"","country":"","headimgurl":"https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132","privilege":[],"unionid":"oLDegwLanAyzhdUfaBqh6Dt4MqtY"}',
     })
-    const user = await client.getUserInfo('63_token', 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q')
+    const user = await client.getUserInfo(ACCESS, 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q')
     expect(user).toMatchObject({
       nickname: '张三',
       sex: 0,
@@ -91,7 +100,7 @@ describe('successful bodies as WeChat sends them', () => {
       headers: TEXT_PLAIN,
       body: '{"openid":"OPENID0001","nickname":"NICKNAME","sex":"1","province":"PROVINCE","city":"CITY","country":"COUNTRY","headimgurl":"http://wx.qlogo.cn/mmopen/g3Mon/46","privilege":["PRIVILEGE1","PRIVILEGE2"]}',
     })
-    const user = await client.getUserInfo('ACCESS_TOKEN', 'OPENID0001', { lang: 'en' })
+    const user = await client.getUserInfo(ACCESS, 'OPENID0001', { lang: 'en' })
     expect(user.sex).toBe(1)
     expect(user.privilege).toEqual(['PRIVILEGE1', 'PRIVILEGE2'])
     expect(user.raw.sex).toBe('1')
@@ -100,17 +109,17 @@ describe('successful bodies as WeChat sends them', () => {
 
   it('reads sns/auth success {"errcode":0,"errmsg":"ok"} as valid', async () => {
     const { client } = await clientReplaying({ body: '{"errcode":0,"errmsg":"ok"}' })
-    await expect(client.checkToken('63_token', 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q')).resolves.toBe(true)
+    await expect(client.checkToken(ACCESS, 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q')).resolves.toBe(true)
   })
 
   it('parses jscode2session success without errcode (O27)', async () => {
     const { client } = await clientReplaying({
-      body: '{"session_key":"M00WVpiHL3Fdo3NOCF0efA==","openid":"omQk44_8-cNOV_rX2ATufITJEP3Y"}',
+      body: `{"session_key":"${SESSION_KEY}","openid":"omQk44_8-cNOV_rX2ATufITJEP3Y"}`,
     })
-    const session = await client.code2Session('0a3Xyz')
+    const session = await client.code2Session(JS_CODE)
     expect(session).toMatchObject({
       openid: 'omQk44_8-cNOV_rX2ATufITJEP3Y',
-      session_key: 'M00WVpiHL3Fdo3NOCF0efA==',
+      session_key: SESSION_KEY,
     })
   })
 
@@ -119,7 +128,7 @@ describe('successful bodies as WeChat sends them', () => {
       headers: { 'content-type': 'application/json; encoding=utf-8' },
       body: '{"openid":"o1","nickname":"微信用户🙂","sex":0,"headimgurl":"","privilege":[]}',
     })
-    const user = await client.getUserInfo('t0k3n', 'o1')
+    const user = await client.getUserInfo(ACCESS, 'o1')
     expect(user.nickname).toBe('微信用户🙂')
   })
 })
@@ -290,11 +299,11 @@ describe('error bodies as WeChat sends them (HTTP 200)', () => {
       ...(c.headers ? { headers: c.headers } : {}),
     })
     const call = {
-      exchange: () => client.exchangeCode('061yIRgM13IOc41ZQveM1tODgM1yIRge'),
-      refresh: () => client.refreshToken('52_refresh'),
-      userinfo: () => client.getUserInfo('63_token', 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q'),
-      auth: () => client.checkToken('63_token', 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q'),
-      session: () => client.code2Session('0a3Xyz'),
+      exchange: () => client.exchangeCode(CODE),
+      refresh: () => client.refreshToken(REFRESH),
+      userinfo: () => client.getUserInfo(ACCESS, 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q'),
+      auth: () => client.checkToken(ACCESS, 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q'),
+      session: () => client.code2Session(JS_CODE),
     }[c.call]
     const error = await call().then(
       () => expect.unreachable('the call should fail'),
@@ -318,7 +327,7 @@ describe('error bodies as WeChat sends them (HTTP 200)', () => {
     const { client } = await clientReplaying({
       body: '{"errcode":40003,"errmsg":"invalid openid, rid: 66d19aa4-3f927127-199f930f"}',
     })
-    await expect(client.checkToken('63_token', 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q')).resolves.toBe(false)
+    await expect(client.checkToken(ACCESS, 'ojHK1v9VKtd2r7BrUqRSGnymyH_Q')).resolves.toBe(false)
   })
 
   it('O9 40001 on the component exchange, with RetKey/LogicRet headers: refreshes the component token once', async () => {
@@ -336,18 +345,16 @@ describe('error bodies as WeChat sends them (HTTP 200)', () => {
         appId: 'wxcomponent00000001',
         accessToken: ({ forceRefresh }) => {
           asked.push(forceRefresh)
-          return forceRefresh ? 'fresh_component_token' : 'stale_component_token'
+          return forceRefresh ? FRESH_COMPONENT_TOKEN : STALE_COMPONENT_TOKEN
         },
       },
     })
-    const error = await client
-      .exchangeCode('061yIRgM13IOc41ZQveM1tODgM1yIRge')
-      .catch((e: unknown) => e)
+    const error = await client.exchangeCode(CODE).catch((e: unknown) => e)
     expect(error).toMatchObject({ errcode: 40001, endpoint: 'sns/oauth2/component/access_token' })
     expect(asked).toEqual([false, true])
     expect(server.received.map((r) => r.query.get('component_access_token'))).toEqual([
-      'stale_component_token',
-      'fresh_component_token',
+      STALE_COMPONENT_TOKEN,
+      FRESH_COMPONENT_TOKEN,
     ])
   })
 })

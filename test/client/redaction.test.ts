@@ -4,14 +4,15 @@
  */
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ClientLogEvent, createClient, type WeChatClient } from '../../src/index.js'
+import { CANARY, canaryCode, canarySecret, canaryToken } from '../helpers/canary.js'
 import { replayServer } from '../helpers/replay-server.js'
+import { type ClientLogEvent, createClient, type WeChatClient } from '../helpers/wxauth.js'
 
-const SECRET = 'wxsecretCANARY0000000000000000aa'
-const CODE = 'codeCANARY0000000000000000000bbb'
-const ACCESS = '63_accessCANARY000000000000000000ccc'
-const REFRESH = '63_refreshCANARY00000000000000000ddd'
-const CANARIES = [SECRET, CODE, ACCESS, REFRESH, 'CANARY']
+const SECRET = canarySecret('redaction')
+const CODE = canaryCode('redaction')
+const ACCESS = canaryToken('access')
+const REFRESH = canaryToken('refresh')
+const CANARIES = [SECRET, CODE, ACCESS, REFRESH, CANARY]
 
 function everythingAbout(value: unknown): string {
   const parts: string[] = [inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true })]

@@ -5,6 +5,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { canaryCode, canarySecret, canaryToken } from '../helpers/canary.js'
+import { type Canned, replayServer } from '../helpers/replay-server.js'
 import {
   type ClientLogEvent,
   createClient,
@@ -12,13 +14,14 @@ import {
   WeChatResponseError,
   WeChatTimeoutError,
   WeChatTransportError,
-} from '../../src/index.js'
-import { type Canned, replayServer } from '../helpers/replay-server.js'
+} from '../helpers/wxauth.js'
 
 const APP_ID = 'wx1234567890abcdef'
-const SECRET = 'transport0secret0transport0secre'
-const TOKEN_BODY =
-  '{"access_token":"63_a","expires_in":7200,"refresh_token":"63_r","openid":"o1","scope":"snsapi_userinfo"}'
+const SECRET = canarySecret('transport')
+// Tokens and codes carry the test canary: the leak check sees any of them escape.
+const ACCESS = canaryToken('access')
+const REFRESH = canaryToken('refresh')
+const TOKEN_BODY = `{"access_token":"${ACCESS}","expires_in":7200,"refresh_token":"${REFRESH}","openid":"o1","scope":"snsapi_userinfo"}`
 const USER_BODY = '{"openid":"o1","nickname":"n","sex":0,"headimgurl":"","privilege":[]}'
 const BUSY = '{"errcode":-1,"errmsg":"system error, rid: 65c17d8c-5cf05990-781aabe9"}'
 const HTML_502 = '<html><body><h1>502 Bad Gateway</h1></body></html>'
@@ -66,7 +69,7 @@ describe('retries', () => {
       { body: BUSY },
       { body: USER_BODY },
     ])
-    const user = await client.getUserInfo('63_a', 'o1')
+    const user = await client.getUserInfo(ACCESS, 'o1')
     expect(user.openid).toBe('o1')
     expect(server.received).toHaveLength(3)
     expect(events.map((e) => e.type)).toEqual(['retry', 'retry', 'response'])
@@ -79,7 +82,7 @@ describe('retries', () => {
       { body: BUSY },
       { body: TOKEN_BODY },
     ])
-    const error = await failure(client.refreshToken('63_r'))
+    const error = await failure(client.refreshToken(REFRESH))
     expect(error).toMatchObject({ errcode: -1, category: 'retry', retryable: true })
     expect(server.received).toHaveLength(3)
   })
@@ -90,7 +93,7 @@ describe('retries', () => {
 
   it('tries -1 on the code exchange once more, and only once: the code may be spent after all', async () => {
     const { client, server } = await setup([{ body: O11 }, { body: O11 }, { body: TOKEN_BODY }])
-    const error = await failure(client.exchangeCode('CODE0001'))
+    const error = await failure(client.exchangeCode(canaryCode('0001')))
     expect(error).toMatchObject({
       errcode: -1,
       errmsg: 'system error',
@@ -102,7 +105,7 @@ describe('retries', () => {
 
   it('a -1 on the code exchange followed by an answer: the login goes on', async () => {
     const { client, server } = await setup([{ body: O11 }, { body: TOKEN_BODY }])
-    await expect(client.exchangeCode('CODE0001')).resolves.toMatchObject({
+    await expect(client.exchangeCode(canaryCode('0001'))).resolves.toMatchObject({
       openid: expect.any(String),
     })
     expect(server.received).toHaveLength(2)
@@ -111,7 +114,7 @@ describe('retries', () => {
   it('a -1 then 40163 on the code exchange: a restart, not a replayed code', async () => {
     const used = '{"errcode":40163,"errmsg":"code been used, rid: 6500351b-2a0273e2-4af6b58d"}'
     const { client, server } = await setup([{ body: O11 }, { body: used }])
-    const error = await failure(client.exchangeCode('CODE0001'))
+    const error = await failure(client.exchangeCode(canaryCode('0001')))
     expect(error).toMatchObject({ errcode: 40163, category: 'restart-login', retryable: false })
     expect(server.received).toHaveLength(2)
   })
@@ -121,14 +124,14 @@ describe('retries', () => {
       { status: 502, headers: { 'content-type': 'text/html' }, body: HTML_502 },
       { body: USER_BODY },
     ])
-    await expect(client.getUserInfo('63_a', 'o1')).resolves.toMatchObject({ openid: 'o1' })
+    await expect(client.getUserInfo(ACCESS, 'o1')).resolves.toMatchObject({ openid: 'o1' })
     expect(server.received).toHaveLength(2)
 
     server.queue.push(
       { status: 502, headers: { 'content-type': 'text/html' }, body: HTML_502 },
       { body: TOKEN_BODY },
     )
-    const error = await failure(client.exchangeCode('CODE0002'))
+    const error = await failure(client.exchangeCode(canaryCode('0002')))
     expect(error).toBeInstanceOf(WeChatResponseError)
     expect(error).toMatchObject({ status: 502, category: 'restart-login', retryable: false })
     expect(server.received).toHaveLength(3)
@@ -139,7 +142,7 @@ describe('retries', () => {
       { status: 503, headers: { 'retry-after': '0' }, body: 'busy' },
       { body: USER_BODY },
     ])
-    await client.getUserInfo('63_a', 'o1')
+    await client.getUserInfo(ACCESS, 'o1')
     expect(events[0]).toMatchObject({ type: 'retry', delay: 0 })
   })
 
@@ -148,7 +151,7 @@ describe('retries', () => {
       { status: 503, headers: { 'retry-after': '60' }, body: 'busy' },
       { body: USER_BODY },
     ])
-    const error = await failure(client.getUserInfo('63_a', 'o1'))
+    const error = await failure(client.getUserInfo(ACCESS, 'o1'))
     expect(error).toBeInstanceOf(WeChatResponseError)
     expect(error).toMatchObject({ status: 503, retryAfter: 60_000, retryable: true })
     expect(server.received).toHaveLength(1)
@@ -164,7 +167,7 @@ describe('retries', () => {
       retry: { retries: 2, baseDelay: 1, maxDelay: 5 },
       log: (event) => events.push(event),
     })
-    const error = await failure(client.exchangeCode('CODE0003'))
+    const error = await failure(client.exchangeCode(canaryCode('0003')))
     expect(error).toBeInstanceOf(WeChatTransportError)
     expect(error).toMatchObject({ code: 'WECHAT_TRANSPORT_ERROR', sent: false, category: 'retry' })
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2)
@@ -175,7 +178,7 @@ describe('retries', () => {
       body: i % 3 === 2 ? USER_BODY : BUSY,
     }))
     const { client, events } = await setup(responses)
-    for (let i = 0; i < 20; i++) await client.getUserInfo('63_a', 'o1')
+    for (let i = 0; i < 20; i++) await client.getUserInfo(ACCESS, 'o1')
     const delays = events.filter((e) => e.type === 'retry').map((e) => e.delay ?? -1)
     expect(delays).toHaveLength(40)
     expect(Math.max(...delays)).toBeLessThanOrEqual(20)
@@ -192,7 +195,7 @@ describe('retries', () => {
       apiBaseUrl: server.url,
       retry: false,
     })
-    await failure(client.getUserInfo('63_a', 'o1'))
+    await failure(client.getUserInfo(ACCESS, 'o1'))
     expect(server.received).toHaveLength(1)
   })
 })
@@ -210,7 +213,7 @@ describe('timeouts and aborts', () => {
       log: (event) => events.push(event),
     })
     const controller = new AbortController()
-    const pending = failure(client.getUserInfo('63_a', 'o1', { signal: controller.signal }))
+    const pending = failure(client.getUserInfo(ACCESS, 'o1', { signal: controller.signal }))
     while (!events.some((e) => e.type === 'retry')) await new Promise((r) => setTimeout(r, 5))
     controller.abort()
     const error = await pending
@@ -225,7 +228,7 @@ describe('timeouts and aborts', () => {
       [{ body: USER_BODY, delay: 1_000 }, { body: USER_BODY }],
       100,
     )
-    await expect(client.getUserInfo('63_a', 'o1')).resolves.toMatchObject({ openid: 'o1' })
+    await expect(client.getUserInfo(ACCESS, 'o1')).resolves.toMatchObject({ openid: 'o1' })
     expect(server.received).toHaveLength(2)
   })
 
@@ -234,7 +237,7 @@ describe('timeouts and aborts', () => {
       [{ body: TOKEN_BODY, delay: 1_000 }, { body: TOKEN_BODY }],
       100,
     )
-    const error = await failure(client.exchangeCode('CODE0004'))
+    const error = await failure(client.exchangeCode(canaryCode('0004')))
     expect(error).toBeInstanceOf(WeChatTimeoutError)
     expect(error).toMatchObject({
       code: 'WECHAT_TIMEOUT',
@@ -248,18 +251,18 @@ describe('timeouts and aborts', () => {
   it('a deadline bounds every attempt and backoff: the last attempt gets only what is left', async () => {
     const slow = { body: USER_BODY, delay: 1_000 }
     const { client, server } = await setup([slow, slow, slow], 100)
-    const error = await failure(client.getUserInfo('63_a', 'o1', { deadline: Date.now() + 150 }))
+    const error = await failure(client.getUserInfo(ACCESS, 'o1', { deadline: Date.now() + 150 }))
     expect(error).toBeInstanceOf(WeChatTimeoutError)
     // 100 ms, then at most the 50 ms left: never the third attempt the retry policy allows.
     expect(server.received.length).toBeLessThanOrEqual(2)
     await expect(
-      client.getUserInfo('63_a', 'o1', { deadline: Date.now() - 1 }),
+      client.getUserInfo(ACCESS, 'o1', { deadline: Date.now() - 1 }),
     ).rejects.toBeInstanceOf(WeChatTimeoutError)
   })
 
   it('bounds the whole answer, not only the wait for headers: a trickling body times out', async () => {
     const { client, server } = await setup([{ body: TOKEN_BODY, drip: 20 }], 150)
-    const error = await failure(client.exchangeCode('CODE0006'))
+    const error = await failure(client.exchangeCode(canaryCode('0006')))
     expect(error).toBeInstanceOf(WeChatTimeoutError)
     expect(error).toMatchObject({ code: 'WECHAT_TIMEOUT', timeout: 150, retryable: false })
     expect(server.received).toHaveLength(1)
@@ -268,7 +271,7 @@ describe('timeouts and aborts', () => {
   it('stops at once when the caller aborts', async () => {
     const { client, server } = await setup([{ body: USER_BODY, delay: 1_000 }, { body: USER_BODY }])
     const controller = new AbortController()
-    const pending = failure(client.getUserInfo('63_a', 'o1', { signal: controller.signal }))
+    const pending = failure(client.getUserInfo(ACCESS, 'o1', { signal: controller.signal }))
     while (server.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     controller.abort()
     const error = await pending
@@ -282,7 +285,7 @@ describe('sns/auth', () => {
     'does not call %s a valid token',
     async (body) => {
       const { client } = await setup([{ body }])
-      const error = await failure(client.checkToken('63_a', 'o1'))
+      const error = await failure(client.checkToken(ACCESS, 'o1'))
       expect(error).toBeInstanceOf(WeChatResponseError)
       expect((error as Error).message).toMatch(/"errcode"/)
     },
@@ -294,7 +297,7 @@ describe('malformed responses', () => {
     const { client, server } = await setup([
       { status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' }, body: '' },
     ])
-    const error = await failure(client.exchangeCode('CODE0005'))
+    const error = await failure(client.exchangeCode(canaryCode('0005')))
     expect(error).toBeInstanceOf(WeChatResponseError)
     expect(error).toMatchObject({ status: 302, retryable: false })
     expect(server.received).toHaveLength(1)
@@ -306,14 +309,14 @@ describe('malformed responses', () => {
     ])
     close = server.close
     const client = createClient({ appId: APP_ID, appSecret: SECRET, apiBaseUrl: server.url })
-    const error = await failure(client.getUserInfo('63_a', 'o1'))
+    const error = await failure(client.getUserInfo(ACCESS, 'o1'))
     expect(error).toBeInstanceOf(WeChatResponseError)
     expect((error as Error).message).toContain('over 65536 bytes')
   })
 
   it('reports a connection cut mid-body on the exchange as a transport error that may have been sent', async () => {
     const { client } = await setup([{ body: TOKEN_BODY, cutAfter: 20 }])
-    const error = await failure(client.exchangeCode('CODE0006'))
+    const error = await failure(client.exchangeCode(canaryCode('0006')))
     expect(error).toBeInstanceOf(WeChatTransportError)
     expect(error).toMatchObject({ sent: true, category: 'restart-login', retryable: false })
   })
@@ -325,19 +328,19 @@ describe('malformed responses', () => {
     ['a string', '"x"', 'WECHAT_INVALID_RESPONSE', 'JSON object'],
     [
       'a number access_token',
-      '{"access_token":1,"expires_in":7200,"refresh_token":"r","openid":"o","scope":"s"}',
+      `{"access_token":1,"expires_in":7200,"refresh_token":"${REFRESH}","openid":"o","scope":"s"}`,
       'WECHAT_INVALID_RESPONSE',
       '"access_token" must be a non-empty string',
     ],
     [
       'a text expires_in',
-      '{"access_token":"a","expires_in":"abc","refresh_token":"r","openid":"o","scope":"s"}',
+      `{"access_token":"${ACCESS}","expires_in":"abc","refresh_token":"${REFRESH}","openid":"o","scope":"s"}`,
       'WECHAT_INVALID_RESPONSE',
       '"expires_in" must be a positive number',
     ],
     [
       'no openid',
-      '{"access_token":"a","expires_in":7200,"refresh_token":"r","scope":"s"}',
+      `{"access_token":"${ACCESS}","expires_in":7200,"refresh_token":"${REFRESH}","scope":"s"}`,
       'WECHAT_INVALID_RESPONSE',
       '"openid" must be a non-empty string',
     ],
@@ -350,7 +353,7 @@ describe('malformed responses', () => {
     ['an HTML page with status 200', HTML_502, 'WECHAT_PARSE_ERROR', 'not JSON'],
   ])('rejects %s with a typed error naming the problem', async (_name, body, code, text) => {
     const { client, server } = await setup([{ body, headers: { 'content-type': 'text/plain' } }])
-    const error = await failure(client.exchangeCode('CODE0007'))
+    const error = await failure(client.exchangeCode(canaryCode('0007')))
     expect(error).toBeInstanceOf(WeChatResponseError)
     // The request reached WeChat: the code is probably spent, so the login restarts.
     expect(error).toMatchObject({
@@ -365,14 +368,14 @@ describe('malformed responses', () => {
 
   it('reads a numeric-string errcode as an API error', async () => {
     const { client } = await setup([{ body: '{"errcode":"40029","errmsg":"invalid code"}' }])
-    const error = await failure(client.exchangeCode('CODE0008'))
+    const error = await failure(client.exchangeCode(canaryCode('0008')))
     expect(error).toBeInstanceOf(WeChatApiError)
     expect(error).toMatchObject({ errcode: 40029 })
   })
 
   it('rejects a userinfo whose openid is not the one asked for', async () => {
     const { client } = await setup([{ body: USER_BODY.replace('"o1"', '"o2"') }])
-    const error = await failure(client.getUserInfo('63_a', 'o1'))
+    const error = await failure(client.getUserInfo(ACCESS, 'o1'))
     expect(error).toBeInstanceOf(WeChatResponseError)
     expect((error as Error).message).toContain('not the openid that was asked for')
   })

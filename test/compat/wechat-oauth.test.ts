@@ -12,7 +12,7 @@ import {
   defaultUsers,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 
 /** The callback every wechat-oauth method takes. */
 type Callback<T> = (err: (Error & { code?: unknown }) | null, result: T) => void

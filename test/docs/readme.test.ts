@@ -51,7 +51,7 @@ describe.each(['README.md', 'README.zh-CN.md'])('%s', (file) => {
   })
 
   it('the --config example is a valid emulator configuration', async () => {
-    const { createEmulator } = await import('../../src/emulator/index.js')
+    const { createEmulator } = await import('../helpers/emulator.js')
     const config = (await codeBlocks(file, 'json')).find((block) => block.includes('"apps"'))
     expect(config).toBeDefined()
     const emulator = createEmulator(JSON.parse(config ?? ''))

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getSession, wxauthHandler } from '../../src/adapters/node/index.js'
-import { defaultOfficialAccount, defaultWebsiteApp } from '../../src/emulator/index.js'
-import { createWxAuth } from '../../src/flow/index.js'
 import type { Session } from '../../src/flow/types.js'
+import { defaultOfficialAccount, defaultWebsiteApp } from '../helpers/emulator.js'
+import { createWxAuth } from '../helpers/wxauth.js'
 
 /** The app, listening on `http://localhost:<port>`. */
 export interface LoginApp {

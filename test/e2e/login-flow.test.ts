@@ -5,13 +5,13 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { browserAvailable, launchBrowser, screenshot } from '../helpers/browser.js'
 import {
   createEmulator,
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
-import { browserAvailable, launchBrowser, screenshot } from '../helpers/browser.js'
+} from '../helpers/emulator.js'
 import { type LoginApp, startLoginApp } from './login-app.js'
 
 const wechatUserAgent = (language: string) =>

@@ -5,7 +5,7 @@ import {
   defaultApps,
   type Emulator,
   type EmulatorOptions,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import {
   authorizeUrl,
   exchange,

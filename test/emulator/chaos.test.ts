@@ -8,7 +8,7 @@ import {
   type Emulator,
   EmulatorConfigError,
   type EndpointName,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import { API, call, controlPost, exchange, login, oa } from './helpers.js'
 
 const BASE = 'http://127.0.0.1:8900/__emulator'

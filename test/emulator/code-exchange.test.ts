@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator, defaultApps } from '../../src/emulator/index.js'
+import { createEmulator, defaultApps } from '../helpers/emulator.js'
 import { exchange, login, mp, oa, web } from './helpers.js'
 
 const tokenRe = /^\d{2}_[A-Za-z0-9_-]{60,}$/

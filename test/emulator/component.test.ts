@@ -4,7 +4,7 @@ import {
   createEmulator,
   defaultApps,
   type Emulator,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import { API, authorizeUrl, call, exchange, oa, openInWeChat, queryOf } from './helpers.js'
 
 function componentExchange(emu: Emulator, params: Record<string, string>) {

@@ -6,7 +6,7 @@ import {
   defaultUsers,
   EmulatorConfigError,
   type EmulatorOptions,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import { login, oa } from './helpers.js'
 
 describe('defaults', () => {

@@ -3,7 +3,7 @@ import {
   defaultComponent as comp,
   createEmulator,
   EmulatorConfigError,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import {
   authorizeUrl,
   call,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator } from '../../src/emulator/index.js'
+import { createEmulator } from '../helpers/emulator.js'
 import {
   API,
   authorizeUrl,

@@ -4,7 +4,7 @@ import {
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 
 export const oa = defaultOfficialAccount
 export const web = defaultWebsiteApp

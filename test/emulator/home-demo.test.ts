@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator, type Emulator } from '../../src/emulator/index.js'
+import { createEmulator, type Emulator } from '../helpers/emulator.js'
 import { exchange, hrefs, oa, postForm, requestIdOf, web } from './helpers.js'
 
 const HOST = 'http://127.0.0.1:8900'

@@ -1,7 +1,7 @@
 /** DNS-rebinding protection: over a socket, /__emulator/ answers only to a Host naming the emulator. */
 import { request as httpRequest } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEmulator, type Emulator } from '../../src/emulator/index.js'
+import { createEmulator, type Emulator } from '../helpers/emulator.js'
 import { authorizeUrl, requestIdOf, web, wechatUA } from './helpers.js'
 
 interface RawResponse {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator, type Emulator } from '../../src/emulator/index.js'
+import { createEmulator, type Emulator } from '../helpers/emulator.js'
 import { call, mp, oa } from './helpers.js'
 
 function session(emu: Emulator, jsCode: string, params: Record<string, string> = {}) {

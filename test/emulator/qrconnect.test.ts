@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator, type Emulator } from '../../src/emulator/index.js'
+import { createEmulator, type Emulator } from '../helpers/emulator.js'
 import { authorizeUrl, exchange, hrefs, oa, postForm, queryOf, web } from './helpers.js'
 
 const qrUrl = (p: Parameters<typeof authorizeUrl>[0] = {}) =>

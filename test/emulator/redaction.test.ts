@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator, defaultApps } from '../../src/emulator/index.js'
-import { API, call, exchange } from './helpers.js'
+import { canarySecret } from '../helpers/canary.js'
+import { createEmulator, defaultApps } from '../helpers/emulator.js'
+import { API, call, exchange, oa } from './helpers.js'
 
-const CANARY_SECRET = 'CANARYSECRET0123456789abcdefXYZW'
+const CANARY_SECRET = canarySecret('redaction')
 const canaryApp = {
   appId: 'wxcafecafecafecafe',
   secret: CANARY_SECRET,
@@ -89,6 +90,31 @@ describe('request log redaction', () => {
     expect(logged).toBe(
       '/sns/auth?%73ecret=[REDACTED]&Access_Token=[REDACTED]&js%5Fcode=[REDACTED]&keep=visible&x=[REDACTED]',
     )
+  })
+
+  it('regression: the request log showed a code or a token sent under another parameter’s name', async () => {
+    const emu = createEmulator()
+    const code = emu.issueCode({ appId: defaultApps[0]?.appId as string, user: 'zhangsan' })
+    const token = (await exchange(emu, emu.issueCode({ appId: oa.appId, user: 'lisi' }))).body
+      .access_token as string
+    const jsCode = emu.miniProgramLogin({ appId: defaultApps[2]?.appId as string, user: 'lisi' })
+    const lookalike = 'A'.repeat(32)
+    // A misspelt name, a name glued to the value (no `=`), a path: a client's bugs, not WeChat's.
+    await call(
+      emu,
+      '/sns/auth',
+      `acess_token=${token}&user=${code}&js_code${jsCode}&keep=${lookalike}`,
+    )
+    await emu.fetch(`${API}/sns/${token}`)
+    const logged = emu.requests.slice(-2).map((r) => r.url)
+    const home = await (await emu.fetch('http://127.0.0.1:8900/')).text()
+    for (const text of [...logged, home]) {
+      for (const credential of [code, token, jsCode]) expect(text).not.toContain(credential)
+    }
+    expect(logged).toEqual([
+      `/sns/auth?acess_token=[REDACTED]&user=[REDACTED]&js_code[REDACTED]&keep=${lookalike}`,
+      '/sns/[REDACTED]',
+    ])
   })
 
   it('keeps only the last 500 requests', async () => {

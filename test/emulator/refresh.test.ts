@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator, type Emulator } from '../../src/emulator/index.js'
+import { createEmulator, type Emulator } from '../helpers/emulator.js'
 import { call, login, oa, web } from './helpers.js'
 
 function refresh(emu: Emulator, refreshToken: string, appid = oa.appId) {

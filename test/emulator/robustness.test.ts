@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { internalErrorHint } from '../../src/emulator/handler.js'
-import { createEmulator, endpointNames } from '../../src/emulator/index.js'
+import { createEmulator, endpointNames } from '../helpers/emulator.js'
 import { API, authorizeUrl, call, exchange, OPEN, oa, openInWeChat, wechatUA } from './helpers.js'
 
 describe('robustness', () => {

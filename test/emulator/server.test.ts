@@ -1,11 +1,7 @@
 import { Agent, get } from 'node:http'
 import type { Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import {
-  defaultComponent as comp,
-  createEmulator,
-  type Emulator,
-} from '../../src/emulator/index.js'
+import { defaultComponent as comp, createEmulator, type Emulator } from '../helpers/emulator.js'
 import { authorizeUrl, oa, queryOf, requestIdOf, startTimer, web, wechatUA } from './helpers.js'
 
 let emu: Emulator

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator, type Emulator } from '../../src/emulator/index.js'
+import { createEmulator, type Emulator } from '../helpers/emulator.js'
 import { call, login, web } from './helpers.js'
 
 function userinfo(

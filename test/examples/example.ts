@@ -11,7 +11,7 @@ import {
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import { Browser, freePort, logIn, logOut, type Proc, root, WECHAT_UA } from './harness.js'
 
 /** The emulator, listening, auto-approving as zhangsan. */

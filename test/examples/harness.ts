@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
+import { captureResponse, captureStream, responderOf } from '../helpers/capture.js'
 
 export const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -54,9 +55,14 @@ export class Proc {
       // Its own process group, so that a stop reaches what it started (`next start`'s server).
       detached: true,
     })
-    const append = (stream: 'stdout' | 'stderr') => (chunk: string) => {
-      this[stream] += chunk
-      for (const listener of this.#listeners) listener()
+    const append = (stream: 'stdout' | 'stderr') => {
+      // The leak check: what the app or the CLI prints carries no secret.
+      const scan = captureStream(`child ${stream}`, [command, ...args].join(' '))
+      return (chunk: string) => {
+        scan(chunk)
+        this[stream] += chunk
+        for (const listener of this.#listeners) listener()
+      }
     }
     this.child.stdout?.setEncoding('utf8').on('data', append('stdout'))
     this.child.stderr?.setEncoding('utf8').on('data', append('stderr'))
@@ -149,6 +155,7 @@ export class Browser {
       headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '))
     }
     const response = await fetch(url, { ...init, headers, redirect: 'manual' })
+    await captureResponse(`${responderOf(url)} response`, url, response, responderOf(url))
     for (const line of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';')
       const at = pair.indexOf('=')

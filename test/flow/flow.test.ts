@@ -4,20 +4,16 @@ import { inspect } from 'node:util'
  * and the security bar of reference/security.md (SEC-*, WX-*, SESS-*, LOG-*).
  */
 import { beforeEach, describe, expect, it } from 'vitest'
+import { memoryStore } from '../../src/stores/memory.js'
+import { canarySecret } from '../helpers/canary.js'
 import {
   createEmulator,
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
-} from '../../src/emulator/index.js'
-import {
-  createWxAuth,
-  type FlowEvent,
-  type WxAuth,
-  type WxAuthConfig,
-} from '../../src/flow/index.js'
-import { memoryStore } from '../../src/stores/memory.js'
+} from '../helpers/emulator.js'
 import { DESKTOP_UA, PHONE_UA, TestBrowser, WECHAT_UA, WECOM_UA } from '../helpers/user-agent.js'
+import { createWxAuth, type FlowEvent, type WxAuth, type WxAuthConfig } from '../helpers/wxauth.js'
 
 const ORIGIN = 'http://localhost:3000'
 const SECRET = 'flow-test-secret-0123456789abcdef0123'
@@ -552,10 +548,10 @@ describe('tokens', () => {
 
 describe('LOG-01 / LOG-02: nothing leaks, nothing lingers', () => {
   it('a planted secret and the tokens appear in no response body, header, log event or error', async () => {
-    const canarySecret = 'canarysecretCANARYcanary0000000001'
-    emu.addApp({ ...defaultOfficialAccount, secret: canarySecret })
+    const planted = canarySecret('planted')
+    emu.addApp({ ...defaultOfficialAccount, secret: planted })
     const auth = setup({
-      apps: { official: { appId: defaultOfficialAccount.appId, appSecret: canarySecret } },
+      apps: { official: { appId: defaultOfficialAccount.appId, appSecret: planted } },
     })
     emu.autoApprove('zhangsan')
     const b = browser(auth)
@@ -577,7 +573,7 @@ describe('LOG-01 / LOG-02: nothing leaks, nothing lingers', () => {
       JSON.stringify({ hops: b.hops.filter((h) => h.url.startsWith(ORIGIN)), events }),
       inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
     ].join('\n')
-    for (const secret of [canarySecret, token]) expect(seen).not.toContain(secret)
+    for (const secret of [planted, token]) expect(seen).not.toContain(secret)
     for (const hop of b.hops.filter((h) => h.url.startsWith(ORIGIN))) {
       expect(hop.location ?? '').not.toContain('code=')
     }

@@ -9,11 +9,11 @@ import { promisify } from 'node:util'
 import { build } from 'esbuild'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createEmulator, defaultOfficialAccount } from '../../src/emulator/index.js'
-import { createWxAuth } from '../../src/flow/index.js'
 import { redisStore } from '../../src/stores/redis/index.js'
+import { createEmulator, defaultOfficialAccount } from '../helpers/emulator.js'
 import { REDIS_URL, redisReachable } from '../helpers/redis.js'
 import { TestBrowser, WECHAT_UA } from '../helpers/user-agent.js'
+import { createWxAuth } from '../helpers/wxauth.js'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')

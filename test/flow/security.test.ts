@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { createEmulator, defaultOfficialAccount, type Emulator } from '../../src/emulator/index.js'
-import { createWxAuth, type WxAuth, type WxAuthConfig } from '../../src/flow/index.js'
 import { memoryStore } from '../../src/stores/memory.js'
+import { createEmulator, defaultOfficialAccount, type Emulator } from '../helpers/emulator.js'
 import { TestBrowser, WECHAT_UA } from '../helpers/user-agent.js'
+import { createWxAuth, type WxAuth, type WxAuthConfig } from '../helpers/wxauth.js'
 
 const ORIGIN = 'http://localhost:3000'
 const SECRET_A = 'security-test-secret-A-0123456789abcdef'

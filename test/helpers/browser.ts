@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { captureSnapshot, responderOf, settleLater } from './capture.js'
 
 /** Debian's Chromium; `.ci/run` installs it when missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -18,9 +19,12 @@ export function browserAvailable(): boolean {
   return false
 }
 
-/** Headless Chromium with the flags this machine needs (no sandbox as root, no background network). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Headless Chromium with the flags this machine needs (no sandbox as root, no background network).
+ * Every response its pages receive goes to the leak check ({@link watchResponses}).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -33,6 +37,33 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   })
+  // `newPage` makes its context with `newContext` too.
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => watchResponses(await newContext(options))
+  return browser
+}
+
+/**
+ * The leak check sees every response the browser receives: the app's (nothing may carry a
+ * secret) and the emulator's (its redirect to the callback carries the code; its pages nothing).
+ */
+export function watchResponses(context: BrowserContext): BrowserContext {
+  context.on('response', (response) => {
+    const url = response.url()
+    if (!url.startsWith('http')) return
+    settleLater(
+      (async () => {
+        const headers = Object.entries(await response.allHeaders())
+        // Redirects have no body to read; a page closed meanwhile neither.
+        const body = await response.text().catch(() => '')
+        const from = responderOf(url)
+        const status = response.status()
+        const snapshot = { url, status, statusText: response.statusText(), headers, body }
+        captureSnapshot(`${from} response (Chromium)`, snapshot, from)
+      })().catch(() => {}),
+    )
+  })
+  return context
 }
 
 /** Saves a full-page screenshot named `name.png`. */

@@ -1,5 +1,6 @@
 /** A browser for tests: a cookie jar and redirect following across the app and the emulator. */
 import type { Emulator } from '../../src/emulator/index.js'
+import { captureSnapshot } from './capture.js'
 
 export const WECHAT_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
@@ -78,14 +79,18 @@ export class TestBrowser {
     const setCookies = response.headers.getSetCookie()
     this.store(url, setCookies)
     const location = response.headers.get('location') ?? undefined
-    this.hops.push({
+    const hop: Hop = {
       url: url.href,
       status: response.status,
       ...(location ? { location } : {}),
       setCookies,
       headers: [...response.headers],
       body: await response.clone().text(),
-    })
+    }
+    this.hops.push(hop)
+    // The leak check: what the app answers, and what the emulator shows, carries no secret.
+    const from = url.origin === this.appOrigin ? 'app' : 'emulator'
+    captureSnapshot(`${from} response`, { ...hop, statusText: response.statusText }, from)
     return response
   }
 

@@ -18,6 +18,7 @@
  * restart) or `failed` (a problem page).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { memoryStore } from '../../src/stores/memory.js'
 import {
   type ChaosFaultKind,
   chaosFaultKinds,
@@ -25,9 +26,8 @@ import {
   defaultOfficialAccount,
   type Emulator,
   type EndpointName,
-} from '../../src/emulator/index.js'
-import { createWxAuth, type WxAuth, type WxAuthConfig } from '../../src/flow/index.js'
-import { memoryStore } from '../../src/stores/memory.js'
+} from '../helpers/emulator.js'
+import { createWxAuth, type WxAuth, type WxAuthConfig } from '../helpers/wxauth.js'
 import {
   asUser,
   type LoginResult,

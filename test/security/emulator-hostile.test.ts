@@ -22,7 +22,7 @@ import {
   defaultWebsiteApp,
   type Emulator,
   endpointNames,
-} from '../../src/emulator/index.js'
+} from '../helpers/emulator.js'
 import { DESKTOP_UA, WECHAT_UA } from '../helpers/user-agent.js'
 import { base62, garbageHeader, QUERY_PIECES, rawValue } from './arbitraries.js'
 import { runs } from './harness.js'

@@ -3,17 +3,18 @@
  * in-process, a test clock shared by the flow and its store, the flow's real cookie names (read
  * from one real login, not assumed), and a count of every request that reached "WeChat".
  */
+
+import { isProblemCode, type ProblemCode } from '../../src/flow/pages/index.js'
+import { type MemoryStore, memoryStore } from '../../src/stores/memory.js'
 import {
   createEmulator,
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
   endpointNames,
-} from '../../src/emulator/index.js'
-import { createWxAuth, type WxAuth, type WxAuthConfig } from '../../src/flow/index.js'
-import { isProblemCode, type ProblemCode } from '../../src/flow/pages/index.js'
-import { type MemoryStore, memoryStore } from '../../src/stores/memory.js'
+} from '../helpers/emulator.js'
 import { TestBrowser, WECHAT_UA } from '../helpers/user-agent.js'
+import { createWxAuth, type WxAuth, type WxAuthConfig } from '../helpers/wxauth.js'
 
 export const ORIGIN = 'http://localhost:3000'
 export const BASE = '/auth/wechat'

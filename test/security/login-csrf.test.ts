@@ -16,9 +16,9 @@
  * receiver sees a restart or one of the flow's problem pages.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createWxAuth } from '../../src/flow/index.js'
 import type { ProblemCode } from '../../src/flow/pages/index.js'
 import type { TestBrowser } from '../helpers/user-agent.js'
+import { createWxAuth } from '../helpers/wxauth.js'
 import {
   BASE,
   CALLBACK_URL,

@@ -30,7 +30,7 @@ export function jscode2session(ctx: Ctx): Promise<Reply> {
     if (user.blocked) throw new ApiError(40226)
     // No errcode on success; session_key first, as observed.
     const body: Record<string, string> = {
-      session_key: newSessionKey(),
+      session_key: newSessionKey(env.world.canary),
       openid: openidFor(app.appId, user.id, user.snapshot === true),
     }
     const unionid = unionidOf(app, user.id, user.snapshot === true)

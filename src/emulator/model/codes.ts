@@ -23,9 +23,15 @@ export type CodeCheck = { ok: true; grant: CodeGrant } | { ok: false; errcode: 4
 /** A set of live codes. */
 export class Codes {
   readonly #codes = new ExpiringMap<CodeRecord>()
+  readonly #canary: string
+
+  /** `canary`: a marker every code starts with ('' for none). */
+  constructor(canary = '') {
+    this.#canary = canary
+  }
 
   issue(grant: CodeGrant, ttlSeconds: number, now: number): string {
-    const code = newCode()
+    const code = newCode(this.#canary)
     const expiresAt = now + ttlSeconds * 1000
     this.#codes.set(code, { ...grant, expiresAt, purgeAt: expiresAt, used: false }, now)
     return code
@@ -63,6 +69,11 @@ export class Codes {
 
   get size(): number {
     return this.#codes.size
+  }
+
+  /** Whether `code` was issued and is still known (expired codes are known until swept). */
+  has(code: string): boolean {
+    return this.#codes.get(code) !== undefined
   }
 
   sweep(now: number): void {

@@ -15,6 +15,12 @@ const overlapMs = 300_000
 /** Live component tokens. */
 export class ComponentTokens {
   readonly #tokens = new ExpiringMap<ComponentToken>()
+  readonly #canary: string
+
+  /** `canary`: a marker every token carries ('' for none). */
+  constructor(canary = '') {
+    this.#canary = canary
+  }
 
   issue(
     componentAppId: string,
@@ -27,10 +33,15 @@ export class ComponentTokens {
       rec.expiresAt = Math.min(rec.expiresAt, now + overlapMs)
       rec.purgeAt = rec.expiresAt
     }
-    const token = newToken()
+    const token = newToken(this.#canary)
     const expiresAt = now + ttlSeconds * 1000
     this.#tokens.set(token, { token, componentAppId, expiresAt, purgeAt: expiresAt }, now)
     return { token, expiresIn: ttlSeconds }
+  }
+
+  /** Whether `token` was issued and is still known. */
+  has(token: string): boolean {
+    return this.#tokens.get(token) !== undefined
   }
 
   /** Whether `token` is a live token of `componentAppId`. */

@@ -41,6 +41,12 @@ export interface TokenTtl {
 export class Tokens {
   readonly #access = new ExpiringMap<AccessToken>()
   readonly #refresh = new ExpiringMap<RefreshToken>()
+  readonly #canary: string
+
+  /** `canary`: a marker every token carries ('' for none). */
+  constructor(canary = '') {
+    this.#canary = canary
+  }
 
   /** Issues a fresh access + refresh token pair. */
   issue(
@@ -49,7 +55,7 @@ export class Tokens {
     now: number,
   ): { access: AccessToken; refresh: RefreshToken } {
     const access = this.#newAccess(grant, ttl.accessSeconds, now)
-    const refreshToken = newToken()
+    const refreshToken = newToken(this.#canary)
     const expiresAt = now + ttl.refreshDays * day
     const refresh: RefreshToken = {
       ...grant,
@@ -61,6 +67,11 @@ export class Tokens {
     }
     this.#refresh.set(refreshToken, refresh, now)
     return { access, refresh }
+  }
+
+  /** Whether `token` is an access or refresh token issued and still known. */
+  has(token: string): boolean {
+    return this.#access.get(token) !== undefined || this.#refresh.get(token) !== undefined
   }
 
   access(token: string): AccessToken | undefined {
@@ -125,7 +136,7 @@ export class Tokens {
       openid: grant.openid,
       scope: grant.scope,
       snapshot: grant.snapshot,
-      token: newToken(),
+      token: newToken(this.#canary),
       expiresAt,
       // Expired tokens stay known for a day so they answer 42001 rather than 40001.
       purgeAt: expiresAt + day,

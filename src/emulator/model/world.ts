@@ -14,12 +14,14 @@ import { Users } from './users.js'
 export class World {
   readonly apps: Apps
   readonly users: Users
+  /** The marker in every credential issued ('' for none): see `EmulatorOptions.canary`. */
+  readonly canary: string
   /** OAuth codes (authorize, qrconnect, component). */
-  readonly codes = new Codes()
+  readonly codes: Codes
   /** Mini-program js_codes (wx.login). */
-  readonly jsCodes = new Codes()
-  readonly tokens = new Tokens()
-  readonly componentTokens = new ComponentTokens()
+  readonly jsCodes: Codes
+  readonly tokens: Tokens
+  readonly componentTokens: ComponentTokens
   readonly consents = new Consents()
   readonly pending = new PendingRequests()
   readonly qr = new QrSessions()
@@ -29,9 +31,24 @@ export class World {
 
   constructor(options: ResolvedOptions) {
     this.#initial = options
+    this.canary = options.canary
+    this.codes = new Codes(options.canary)
+    this.jsCodes = new Codes(options.canary)
+    this.tokens = new Tokens(options.canary)
+    this.componentTokens = new ComponentTokens(options.canary)
     this.apps = new Apps(options.apps)
     this.users = new Users(options.users)
     this.behaviour = options.behaviour
+  }
+
+  /** Whether `value` is a code, js_code or token this emulator issued and still knows. */
+  isIssued(value: string): boolean {
+    return (
+      this.codes.has(value) ||
+      this.jsCodes.has(value) ||
+      this.tokens.has(value) ||
+      this.componentTokens.has(value)
+    )
   }
 
   reset(): void {
