@@ -248,9 +248,11 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
     if (config.onLogin) {
       try {
         user = await config.onLogin(identity, tokenSet)
-      } catch {
-        config.log({ type: 'login-failure', code: 'login_rejected', appId: tx.appId })
-        return { kind: 'problem', code: 'login_rejected' }
+      } catch (error) {
+        // The application's database being down is "try again later", not "you are refused".
+        const code = isTransient(error) ? 'store_unavailable' : 'login_rejected'
+        config.log({ type: 'login-failure', code, appId: tx.appId })
+        return { kind: 'problem', code }
       }
     }
     await ctx.tokens.save(tx.appId, token.openid, token, identity.subject)
@@ -295,6 +297,16 @@ function exchangeFailure(ctx: FlowContext, tx: Transaction, error: unknown): Out
         retryUrl: restartUrl(config, tx.returnTo, 1),
       }
   }
+}
+
+/** An error that says "not now" rather than "no": a store's, or one marked `retryable: true`. */
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof StoreError ||
+    (typeof error === 'object' &&
+      error !== null &&
+      (error as { retryable?: unknown }).retryable === true)
+  )
 }
 
 /** A well-formed answer that says something wrong, as opposed to one that did not arrive whole. */

@@ -69,7 +69,9 @@ export interface WxAuthConfig {
   /**
    * Maps a WeChat identity to the application's own user, after WeChat proved it and before the
    * session is created. Its return value (JSON-serialisable) is kept in the session as `user`. If
-   * it throws, no session is created and the user sees an error page.
+   * it throws, no session is created and the user sees an error page: "login not accepted" (403),
+   * or "try again in a few minutes" (503) when the error is a `StoreError` or has
+   * `retryable: true` (e.g. the application's database is down).
    */
   onLogin?: (identity: Identity, tokens: TokenSet) => unknown | Promise<unknown>
   /** Receives secret-free events (login outcomes, restarts, refreshes) for logs and metrics. */

@@ -4,6 +4,7 @@ import { inspect } from 'node:util'
  * and the security bar of reference/security.md (SEC-*, WX-*, SESS-*, LOG-*).
  */
 import { beforeEach, describe, expect, it } from 'vitest'
+import { STORE_UNAVAILABLE, StoreError } from '../../src/stores/errors.js'
 import { memoryStore } from '../../src/stores/memory.js'
 import { canarySecret } from '../helpers/canary.js'
 import {
@@ -179,6 +180,25 @@ describe('logging in', () => {
     const page = await c.navigate('/auth/wechat/login')
     expect(page.status).toBe(403)
     expect((await c.request('/auth/wechat/session')).status).toBe(401)
+  })
+
+  it('regression (an app database outage in onLogin showed "login not accepted"): a StoreError or a retryable error is "try again later"', async () => {
+    for (const error of [
+      new StoreError('app database down', { code: STORE_UNAVAILABLE, operation: 'set' }),
+      Object.assign(new Error('connection refused'), { retryable: true }),
+    ]) {
+      const failing = setup({
+        onLogin: () => {
+          throw error
+        },
+      })
+      emu.autoApprove('zhangsan')
+      const b = browser(failing)
+      const page = await b.navigate('/auth/wechat/login')
+      expect(page.status).toBe(503)
+      expect(await page.text()).toContain('store_unavailable')
+      expect((await b.request('/auth/wechat/session')).status).toBe(401)
+    }
   })
 })
 

@@ -47,15 +47,24 @@ const SCAN_COUNT = '500'
  *
  * Configure the client to fail fast while Redis is down instead of queueing commands until it
  * returns, and listen for its `error` events (node-redis otherwise crashes the process):
- * - ioredis: `new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })`
- *   and `await client.connect()` before serving (without the queue, calls fail until connected).
- *   A queued command cannot be withdrawn: it runs after the reconnect, long after it failed.
+ * - ioredis: `new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1,
+ *   autoResendUnfulfilledCommands: false, retryStrategy: (n) => Math.min(n * 50, 500),
+ *   lazyConnect: true })` and `await client.connect()` before serving (without the queue, calls
+ *   fail until connected). A queued or re-sent command cannot be withdrawn: it would run after the
+ *   reconnect, long after it failed, on a server that may have restarted empty; the default
+ *   reconnect schedule grows to 5 s, which the short cap keeps from delaying recovery.
  * - node-redis: `createClient({ disableOfflineQueue: true, socket: { reconnectStrategy: (n) =>
  *   Math.min(n * 50, 2000) } })`. With the offline queue on, the store withdraws its commands
  *   that are still queued at the timeout.
  *
  * @example
- * const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
+ * const client = new Redis(url, {
+ *   enableOfflineQueue: false,
+ *   maxRetriesPerRequest: 1,
+ *   autoResendUnfulfilledCommands: false,
+ *   retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+ *   lazyConnect: true,
+ * })
  * await client.connect()
  * const store = redisStore({ client })
  */
