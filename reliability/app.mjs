@@ -39,6 +39,8 @@ const client = new Redis({
   port: Number(process.env.REDIS_PORT),
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
+  autoResendUnfulfilledCommands: false,
+  retryStrategy: (attempt) => Math.min(attempt * 50, 500),
   lazyConnect: true,
 })
 client.on('error', () => {
@@ -61,11 +63,18 @@ const auth = createWxAuth({
   openBaseUrl: emulatorUrl,
   now: clock.now,
   async onLogin(identity) {
-    // DATA-01: insert if absent, then read back whoever won; never check-then-insert.
-    await client.hsetnx(USERS_KEY, identity.subject, randomUUID())
-    const id = await client.hget(USERS_KEY, identity.subject)
-    if (id === null) throw new Error('the user record vanished between insert and read')
-    return { id }
+    // DATA-01: insert if absent, then read back whoever won; never check-then-insert. Redis being
+    // down is "try again later" for the user (retryable), not a refused login.
+    try {
+      await client.hsetnx(USERS_KEY, identity.subject, randomUUID())
+      const id = await client.hget(USERS_KEY, identity.subject)
+      if (id === null) throw new Error('the user record vanished between insert and read')
+      return { id }
+    } catch (error) {
+      throw Object.assign(new Error('the user store is unavailable', { cause: error }), {
+        retryable: true,
+      })
+    }
   },
   log: (event) => count(event.code ? `${event.type}:${event.code}` : event.type),
 })

@@ -78,8 +78,6 @@ export const SECRET = 'reliability-secret-0123456789-abcdefghijklmnop'
 export const EXPECTED_FAILURES = new Set([
   // Redis down: the flow refuses to start or finish a login it cannot record.
   'store_unavailable',
-  // onLogin (the app's own user upsert in Redis) failed while Redis was down.
-  'login_rejected',
   // A fault on the code exchange or userinfo beyond what retries and the one restart absorb.
   'wechat_unavailable',
   'code_invalid',

@@ -27,8 +27,6 @@ const WHY = {
   code_invalid:
     'the code exchange failed on the first try and again after the automatic restart (a fault that spent the code, or a code that expired in a clock shift)',
   wechat_unavailable: 'WeChat’s API kept failing past the retries and the callback budget',
-  login_rejected:
-    'the app’s onLogin threw because Redis, where this app keeps its users, was down; wxauth shows this page for any error onLogin throws',
   state_expired: 'the login’s transaction went with Redis’s data',
   unauthenticated: 'the session, checked right after the callback, had gone with Redis’s data',
 }
@@ -144,7 +142,7 @@ function outageSection(outage) {
   ]
   return [
     table(['Redis restart', ''], rows),
-    'The apps use the ioredis settings `redisStore` documents (`enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true`) and keep ioredis’s own reconnect schedule, so logins resume when each client’s next reconnect attempt comes after Redis is back: most of the time between “Redis back” and the first login.',
+    'The apps use the ioredis settings `redisStore` documents (`enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false, retryStrategy` capped at 500 ms, `lazyConnect: true`): commands fail fast while Redis is down, none is re-sent to the restarted (empty) server after it failed, and the client tries to reconnect every half second at most, so logins resume within about that of Redis coming back. The app’s own user upsert in `onLogin` marks a Redis failure `retryable`, which the flow shows as “try again in a few minutes” (`store_unavailable`), not as a refused login.',
   ].join('\n\n')
 }
 

@@ -127,6 +127,8 @@ async function main() {
     port: redisPort,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt) => Math.min(attempt * 50, 500),
     lazyConnect: true,
   })
   checker.on('error', () => {})
