@@ -251,7 +251,7 @@ export async function run({ log, budgetMs = 180_000 }) {
       }
     }
     stubResult.notes.push(
-      'What changed (commit bac0b96), measured one by one during development (client CPU per operation, medians of 5 runs, stub upstream; raw ≈ 68–72 µs, wxauth before ≈ 105–109 µs): the AbortSignal.timeout per attempt plus the signal handed to undici cost ≈ 13 µs, now undici's own headers timer and a plain timer for the body, with no signal unless the caller gives one; `new URL` + `searchParams` ≈ 6 µs, now a string, handed to the pool as origin + path (undici's top-level request() parsed it again); the `for await` body read ≈ 2–5 µs, now `data`/`end` listeners. What remains above raw is validation (argument checks, field checks, errcode-first parsing, redaction of secrets from errors) and the extra async layers: the price of the checks the raw baseline does not make.',
+      'What changed (commit bac0b96), measured one by one during development (client CPU per operation, medians of 5 runs, stub upstream; raw ≈ 68–72 µs, wxauth before ≈ 105–109 µs): the AbortSignal.timeout per attempt plus the signal handed to undici cost ≈ 13 µs, now undici’s own headers timer and a plain timer for the body, with no signal unless the caller gives one; `new URL` + `searchParams` ≈ 6 µs, now a string, handed to the pool as origin + path (undici’s top-level request() parsed it again); the `for await` body read ≈ 2–5 µs, now `data`/`end` listeners. What remains above raw is validation (argument checks, field checks, errcode-first parsing, redaction of secrets from errors) and the extra async layers: the price of the checks the raw baseline does not make.',
     )
   } finally {
     for (const undo of restore) undo()
