@@ -44,6 +44,29 @@ describe('memory stays bounded', () => {
     expect(map.get('k15')).toBeDefined()
   })
 
+  it('at the cap the oldest goes first, also after re-sets, deletes and a clear', () => {
+    const map = new ExpiringMap<{ purgeAt: number }>(100)
+    const far = Number.POSITIVE_INFINITY
+    for (let i = 0; i < 10_000; i++) map.set(`k${i}`, { purgeAt: far }, 0)
+    expect(map.size).toBe(100)
+    expect(map.get('k9899')).toBeUndefined()
+    expect(map.get('k9900')).toBeDefined()
+    // A key evicted and set again is the newest, not the next to go.
+    map.set('k0', { purgeAt: far }, 0)
+    map.set('new', { purgeAt: far }, 0)
+    expect(map.get('k0')).toBeDefined()
+    expect(map.get('k9900')).toBeUndefined()
+    expect(map.get('k9901')).toBeUndefined()
+    map.delete('k9950')
+    map.set('after-delete', { purgeAt: far }, 0)
+    expect(map.size).toBe(100)
+    map.clear()
+    for (let i = 0; i < 150; i++) map.set(`c${i}`, { purgeAt: far }, 0)
+    expect(map.size).toBe(100)
+    expect(map.get('c49')).toBeUndefined()
+    expect(map.get('c50')).toBeDefined()
+  })
+
   it('expired codes and tokens are purged', () => {
     const codes = new Codes()
     for (let i = 0; i < 50; i++)

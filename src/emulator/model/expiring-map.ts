@@ -14,6 +14,10 @@ export class ExpiringMap<V extends Expiring> {
   readonly #maxEntries: number
   #lastSweep = Number.NEGATIVE_INFINITY
   #sweepAtSize = 1024
+  // Kept across calls, and everything it yields is deleted, so it always stands at the oldest key:
+  // a new keys() iterator per eviction would walk every slot deleted since the map's last
+  // compaction, which at the cap (one eviction per set) makes each set cost up to the map's size.
+  #evictor: Iterator<string> = this.#entries.keys()
 
   constructor(maxEntries = 100_000) {
     this.#maxEntries = maxEntries
@@ -32,10 +36,17 @@ export class ExpiringMap<V extends Expiring> {
     if (now - this.#lastSweep >= 60_000 || this.#entries.size >= this.#sweepAtSize) {
       this.sweep(now)
     }
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.#maxEntries) break
-      this.#entries.delete(oldest)
+    while (this.#entries.size > this.#maxEntries) this.#evictOldest()
+  }
+
+  #evictOldest(): void {
+    let next = this.#evictor.next()
+    if (next.done) {
+      this.#evictor = this.#entries.keys()
+      next = this.#evictor.next()
+      if (next.done) return
     }
+    this.#entries.delete(next.value)
   }
 
   delete(key: string): void {
@@ -57,6 +68,7 @@ export class ExpiringMap<V extends Expiring> {
 
   clear(): void {
     this.#entries.clear()
+    this.#evictor = this.#entries.keys()
     this.#lastSweep = Number.NEGATIVE_INFINITY
     this.#sweepAtSize = 1024
   }
