@@ -240,7 +240,7 @@ export async function run({ log, budgetMs = 180_000 }) {
     const upstreamCpu = onEmulator.find((c) => c.name === 'raw')?.extra['upstream CPU µs/op']
     emuResult.notes.push(
       `The emulator spends about ${Math.round(upstreamCpu)} µs of CPU per operation (two requests) on its core, so it caps every contender near ${Math.round(1e6 / upstreamCpu)} operations/s: against it the clients differ less than their own costs do. The stub-upstream result below shows those costs.`,
-      'The emulator is reset before each run: its code and token maps (`src/emulator/model/expiring-map.ts`) start a fresh `keys()` iterator on every `set` once over their 100,000-entry cap, which walks every slot deleted since the last compaction; without the reset its throughput fell from ~3,200 to ~1,400 operations/s within a few runs of this scenario.',
+      'The emulator is reset before each run, so that every run starts from the same state. (Its code and token maps used to start a fresh `keys()` iterator on every `set` once over their 100,000-entry cap, which walked every slot deleted since the last compaction and made its throughput fall from ~3,200 to ~1,400 operations/s within a few runs; eviction now keeps one iterator.)',
     )
     const missed = [emuResult, stubResult].some((r) => !r.target.met)
     if (missed || process.env.BENCH_PROFILE === '1') {
