@@ -89,6 +89,10 @@ function sampling(store, sample = 200) {
       note(k, v)
       return store.add(k, v, ttl)
     },
+    swap: (k, expected, v, ttl) => {
+      note(k, v)
+      return store.swap(k, expected, v, ttl)
+    },
     get: (k) => store.get(k),
     consume: (k) => store.consume(k),
     delete: (k) => store.delete(k),
@@ -173,6 +177,11 @@ if (mode === 'transactions') {
     set: async (k, v, ttl) => void records.set(k, { v, ttl }),
     add: async (k, v, ttl) => {
       if (records.has(k)) return false
+      records.set(k, { v, ttl })
+      return true
+    },
+    swap: async (k, expected, v, ttl) => {
+      if (records.get(k)?.v !== expected) return false
       records.set(k, { v, ttl })
       return true
     },

@@ -151,6 +151,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       write(key, { value, expiresAt: at + lifetime }, at)
       return true
     },
+    async swap(key, expected, value, ttl) {
+      checkKey(key)
+      checkValue(expected)
+      checkValue(value)
+      const lifetime = checkTtl(ttl)
+      // The comparison and the write share one synchronous step: no other call runs in between.
+      const at = now()
+      if (live(entries, key, at)?.value !== expected) return false
+      write(key, { value, expiresAt: at + lifetime }, at)
+      return true
+    },
     async get(key) {
       return live(entries, checkKey(key), now())?.value
     },

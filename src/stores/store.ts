@@ -18,6 +18,19 @@ export interface Store {
    * treat the key as taken and never retry.
    */
   add(key: string, value: string, ttl: number): Promise<boolean>
+  /**
+   * Replaces the live value of `key` with `value` (for `ttl` ms) only if it is exactly `expected`,
+   * in one atomic step; resolves `true` when it replaced it, `false` when the key is absent, expired
+   * or holds another value (which is left as it is, with its expiry). A compare-and-set: of any
+   * number of concurrent `swap`s of one key from its value to other values, exactly one resolves
+   * `true`, so a writer that read a value (or lost its {@link Store.lock}) cannot overwrite a newer
+   * one. `expected` is checked like a value.
+   *
+   * A `swap` that rejects (a timeout, a lost connection) may still have replaced the value: callers
+   * read the key again to learn which, and do not retry blindly (a retried `swap` that had already
+   * replaced the value resolves `false`).
+   */
+  swap(key: string, expected: string, value: string, ttl: number): Promise<boolean>
   /** The live value of `key`, or `undefined` when absent or expired. */
   get(key: string): Promise<string | undefined>
   /**
@@ -38,7 +51,7 @@ export interface Store {
    * Locks reduce duplicate work (one token refresh instead of one per instance); they are not a
    * correctness guarantee. A holder may pause past `ttl`, and a lock on a single Redis primary can
    * be lost on failover, so two holders are possible: what the lock protects must stay correct
-   * when that happens (for example a compare-and-set on the data written).
+   * when that happens (for example a compare-and-set on the data written, {@link Store.swap}).
    */
   lock(key: string, ttl: number): Promise<Lock | undefined>
 }

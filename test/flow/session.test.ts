@@ -45,6 +45,10 @@ function flakyStore(clock: () => number) {
       if (failing.set) throw outage('add')
       return inner.add(key, value, ttl)
     },
+    async swap(key, expected, value, ttl) {
+      if (failing.set) throw outage('swap')
+      return inner.swap(key, expected, value, ttl)
+    },
     async get(key) {
       if (failing.get) throw outage('get')
       return inner.get(key)

@@ -43,6 +43,11 @@ export function recordingStore(inner: Store): { store: Store; events: StoreEvent
       if (added) note('set', key)
       return added
     },
+    async swap(key, expected, value, ttl) {
+      const swapped = await inner.swap(key, expected, value, ttl)
+      if (swapped) note('set', key)
+      return swapped
+    },
     get: (key) => inner.get(key),
     async consume(key) {
       const value = await inner.consume(key)

@@ -156,6 +156,20 @@ describe('memory store bounds', () => {
     expect(await store.get('b')).toBe('new')
   })
 
+  it('a true swap writes like set (the newest, evicted last); a false one moves nothing', async () => {
+    const store = memoryStore({ maxEntries: 3 })
+    for (const key of ['a', 'b', 'c']) await store.set(key, key, 60_000)
+    expect(await store.swap('a', 'a', 'A', 60_000)).toBe(true)
+    expect(await store.swap('b', 'other', 'B', 60_000)).toBe(false)
+    // b is now the oldest written, then c, then a.
+    await store.set('d', 'd', 60_000)
+    expect(store.size).toBe(3)
+    expect(await store.get('b')).toBeUndefined()
+    await store.set('e', 'e', 60_000)
+    expect(await store.get('c')).toBeUndefined()
+    expect(await store.get('a')).toBe('A')
+  })
+
   it('rejects a bad maxEntries or maxLocks', () => {
     expect(() => memoryStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/)
     expect(() => memoryStore({ maxEntries: 1.5 })).toThrow(TypeError)

@@ -126,6 +126,7 @@ if (!installed && process.env.CI === 'true') {
             () => store.lock('refresh', 60_000),
             () => held?.release(),
             () => store.add('added-while-down', 'v', 60_000),
+            () => store.swap('added-while-down', 'v', 'swapped', 60_000),
           ]
           let failed = 0
           for (let round = 0; round < 2; round++) {
@@ -150,7 +151,9 @@ if (!installed && process.env.CI === 'true') {
           expect(await held?.release()).toBe(false)
           expect(await store.get('written-while-down')).toBe(late ? 'v' : undefined)
           await store.delete('written-while-down')
-          expect(await store.get('added-while-down')).toBe(late ? 'v' : undefined)
+          // Replayed in order once it was back: the add, then the swap from the added value (a
+          // swap that failed may have replaced the value), then neither again.
+          expect(await store.get('added-while-down')).toBe(late ? 'swapped' : undefined)
           expect(await store.add('added-while-down', 'w', 60_000)).toBe(!late)
           // A lock attempt that failed during the outage may have taken the lock once Redis came
           // back (the offline queue ran it), but the store queued its release right behind it:
@@ -225,6 +228,10 @@ if (!installed && process.env.CI === 'true') {
         expect(await store.add('session:7', 'again', 60_000)).toBe(true)
         expect(await store.add('session:8', 'again', 60_000)).toBe(false)
         expect(await store.consume('session:7')).toBe('again')
+        expect(await store.swap('session:8', 'session:8', 'swapped', 60_000)).toBe(true)
+        expect(await store.swap('session:9', 'session:8', 'swapped', 60_000)).toBe(false)
+        expect(await store.get('session:8')).toBe('swapped')
+        expect(await store.get('session:9')).toBe('session:9')
         const lock = await store.lock('refresh', 60_000)
         expect(await store.lock('refresh', 60_000)).toBeUndefined()
         expect(await lock?.release()).toBe(true)

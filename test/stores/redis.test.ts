@@ -110,6 +110,17 @@ if (!reachable && process.env.CI === 'true') {
         expect(added).toBeLessThanOrEqual(30_000)
         expect(await store.add('code:abc', 'again', 60_000)).toBe(false)
         expect(await admin.pttl(`${RUN}${kind}:layout:code:abc`)).toBeLessThanOrEqual(added)
+        expect(await store.swap('code:abc', 'seen', 'swapped', 45_000)).toBe(true)
+        expect(await admin.get(`${RUN}${kind}:layout:code:abc`)).toBe('swapped')
+        const swapped = await admin.pttl(`${RUN}${kind}:layout:code:abc`)
+        expect(swapped).toBeGreaterThan(44_000)
+        expect(swapped).toBeLessThanOrEqual(45_000)
+        expect(await store.swap('code:abc', 'seen', 'again', 60_000)).toBe(false)
+        expect(await admin.get(`${RUN}${kind}:layout:code:abc`)).toBe('swapped')
+        expect(await admin.pttl(`${RUN}${kind}:layout:code:abc`)).toBeLessThanOrEqual(swapped)
+        // A swap writes keys only: the lock of the same name keeps its token.
+        expect(await store.swap('tx:abc', 'v', 'w', 60_000)).toBe(true)
+        expect(await admin.get(`${RUN}${kind}:layout:\u0000lock:tx:abc`)).toBe(lock?.token)
       })
 
       it('clear() deletes only its own prefix, taken literally, over several SCAN pages', async () => {
@@ -135,6 +146,7 @@ if (!reachable && process.env.CI === 'true') {
         for (const call of [
           () => store.get('session:SECRET-ID'),
           () => store.consume('session:SECRET-ID'),
+          () => store.swap('session:SECRET-ID', 'SECRET-EXPECTED', 'SECRET-NEW', 60_000),
         ]) {
           const error = await call().catch((e: unknown) => e)
           expect(error).toBeInstanceOf(StoreError)
@@ -148,6 +160,7 @@ if (!reachable && process.env.CI === 'true') {
         const timeout = 150
         const store = storeOn(client, `${kind}:pause:`, { timeout })
         await store.set('tx', 'pending', 60_000)
+        await store.set('token', 'old', 60_000)
         const unhandled: unknown[] = []
         const onUnhandled = (reason: unknown) => unhandled.push(reason)
         process.on('unhandledRejection', onUnhandled)
@@ -161,6 +174,7 @@ if (!reachable && process.env.CI === 'true') {
             store.delete('other'),
             store.lock('refresh', 60_000),
             store.add('code', 'seen', 60_000),
+            store.swap('token', 'old', 'new', 60_000),
           ])
           const elapsed = performance.now() - started
           for (const outcome of outcomes) {
@@ -185,6 +199,9 @@ if (!reachable && process.env.CI === 'true') {
           // So did the add's SET NX: an add that failed is treated as taken.
           expect(await store.get('code')).toBe('seen')
           expect(await store.add('code', 'again', 60_000)).toBe(false)
+          // And the swap's script: a swap that failed may have replaced the value.
+          expect(await store.get('token')).toBe('new')
+          expect(await store.swap('token', 'old', 'newer', 60_000)).toBe(false)
           await store.set('after', 'works', 60_000)
           expect(await store.consume('after')).toBe('works')
           // Late replies to the timed-out calls have arrived by now; none may surface.
@@ -211,6 +228,9 @@ if (!reachable && process.env.CI === 'true') {
         expect(await store.add('c', 'three', 60_000)).toBe(true)
         expect(await admin.get(`${RUN}kp:app:c`)).toBe('three')
         expect(await store.add('c', 'again', 60_000)).toBe(false)
+        expect(await store.swap('c', 'three', 'four', 60_000)).toBe(true)
+        expect(await admin.get(`${RUN}kp:app:c`)).toBe('four')
+        expect(await store.swap('c', 'three', 'five', 60_000)).toBe(false)
         expect(await store.clear()).toBe(2)
         expect(await admin.exists(`${RUN}kp:app:b`)).toBe(0)
       } finally {

@@ -199,6 +199,14 @@ describe('sqlite store housekeeping', () => {
     for (const [i, text] of odd.entries()) await store.set(`k${i}`, text, 60_000)
     await store.set('tx:plain', 'plain', 60_000)
     for (const [i, text] of odd.entries()) expect(await store.get(`k${i}`)).toBe(text)
+    // A swap compares them exactly too: none matches another, each matches itself.
+    for (const [i, text] of odd.entries()) {
+      for (const other of [...odd, 'x', 'xy', '']) {
+        if (other !== text) expect(await store.swap(`k${i}`, other, 'wrong', 60_000)).toBe(false)
+      }
+      expect(await store.swap(`k${i}`, text, `${text}\u0000`, 60_000)).toBe(true)
+      expect(await store.swap(`k${i}`, `${text}\u0000`, text, 60_000)).toBe(true)
+    }
     for (const [i, text] of odd.entries()) expect(await store.consume(`k${i}`)).toBe(text)
     const types = inspect(path, (db) =>
       db
@@ -252,12 +260,19 @@ describe('sqlite store errors', () => {
       expect(error).toMatchObject({ code: 'STORE_TIMEOUT', operation: 'set' })
       expect(Date.now() - started).toBeGreaterThanOrEqual(40)
       expect(await store.get('k')).toBe('before')
+      await expect(store.swap('k', 'before', 'swapped', 60_000)).rejects.toMatchObject({
+        code: 'STORE_TIMEOUT',
+        operation: 'swap',
+      })
+      expect(await store.get('k')).toBe('before')
     } finally {
       other.exec('ROLLBACK')
       other.close()
     }
     await store.set('k', 'after', 60_000)
     expect(await store.get('k')).toBe('after')
+    expect(await store.swap('k', 'after', 'swapped', 60_000)).toBe(true)
+    expect(await store.get('k')).toBe('swapped')
   })
 
   // libsql leaves a statement that failed busy in progress, and then the connection's later
@@ -326,6 +341,10 @@ describe('sqlite store errors', () => {
     await expect(store.get('k')).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
       operation: 'get',
+    })
+    await expect(store.swap('k', 'v', 'w', 60_000)).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      operation: 'swap',
     })
     await expect(lock?.release()).rejects.toBeInstanceOf(StoreError)
   })

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict'
 import { MAX_KEY_LENGTH, MAX_TTL, MAX_VALUE_BYTES } from '../arguments.js'
 import type { Store } from '../store.js'
-import { runAddProcesses, runLockProcesses } from './processes.js'
+import { runAddProcesses, runLockProcesses, runSwapProcesses } from './processes.js'
 
 /** The store under test. */
 export interface ConformanceTarget {
@@ -35,8 +35,8 @@ export interface ConformanceTarget {
    */
   now?(): number
   /**
-   * Enables the lock and `add` tests across 4 operating-system processes: `module` is the absolute
-   * path (or file URL) of an ES module whose default export is
+   * Enables the lock, `add` and `swap` tests across 4 operating-system processes: `module` is the
+   * absolute path (or file URL) of an ES module whose default export is
    * `async ({ prefix }) => ({ store, close? })`, creating the store over the same backend.
    */
   processes?: { module: string }
@@ -113,6 +113,22 @@ export function runStoreConformance(
         assert.equal(await store.add('键:添加:🙂', unicode, 60_000), true)
         assert.equal(await store.get('large:added'), large)
         assert.equal(await store.get('键:添加:🙂'), unicode)
+        // `swap` compares large and unicode values exactly (NUL included), both ways.
+        assert.equal(await store.swap('large:added', unicode, 'x', 60_000), false)
+        assert.equal(await store.swap('large:added', `${large}x`, 'x', 60_000), false)
+        assert.equal(await store.swap('键:添加:🙂', unicode.slice(0, -1), 'x', 60_000), false)
+        assert.equal(
+          await store.swap('键:添加:🙂', unicode.replace('\u0000', ''), 'x', 60_000),
+          false,
+        )
+        assert.equal(await store.get('large:added'), large)
+        assert.equal(await store.get('键:添加:🙂'), unicode)
+        assert.equal(await store.swap('large:added', large, unicode, 60_000), true)
+        assert.equal(await store.swap('键:添加:🙂', unicode, large, 60_000), true)
+        assert.equal(await store.get('large:added'), unicode)
+        assert.equal(await store.get('键:添加:🙂'), large)
+        assert.equal(await store.swap('large:added', unicode, large, 60_000), true)
+        assert.equal(await store.get('large:added'), large)
       })
     })
 
@@ -314,6 +330,154 @@ export function runStoreConformance(
       }
     })
 
+    describe('swap', () => {
+      it('resolves false on an absent, consumed, deleted or expired key, and writes nothing', async () => {
+        const store = await fresh()
+        assert.equal(await store.swap('absent', 'one', 'two', 60_000), false)
+        assert.equal(await store.get('absent'), undefined)
+        await store.set('consumed', 'one', 60_000)
+        assert.equal(await store.consume('consumed'), 'one')
+        assert.equal(await store.swap('consumed', 'one', 'two', 60_000), false)
+        assert.equal(await store.get('consumed'), undefined)
+        await store.set('deleted', 'one', 60_000)
+        await store.delete('deleted')
+        assert.equal(await store.swap('deleted', 'one', 'two', 60_000), false)
+        assert.equal(await store.get('deleted'), undefined)
+        await store.set('expired', 'one', shortTtl)
+        await elapse(shortTtl + 20)
+        await eventually(async () => (await store.get('expired')) === undefined)
+        assert.equal(await store.swap('expired', 'one', 'two', 60_000), false)
+        assert.equal(await store.get('expired'), undefined)
+        // Nothing was written: each key is still absent for an add.
+        for (const key of ['absent', 'consumed', 'deleted', 'expired']) {
+          assert.equal(await store.add(key, 'added', 60_000), true, `${key} is still absent`)
+        }
+      })
+
+      it('replaces a live value that is exactly the expected one, and resolves true', async () => {
+        const store = await fresh()
+        await store.set('a', 'one', 60_000)
+        assert.equal(await store.swap('a', 'one', 'two', 60_000), true)
+        assert.equal(await store.get('a'), 'two')
+        assert.equal(await store.swap('a', 'one', 'three', 60_000), false, 'no longer one')
+        assert.equal(await store.get('a'), 'two')
+        assert.equal(await store.swap('a', 'two', 'three', 60_000), true)
+        assert.equal(await store.swap('a', 'three', 'three', 60_000), true, 'to the same value')
+        assert.equal(await store.consume('a'), 'three')
+        assert.equal(await store.add('b', 'added', 60_000), true)
+        assert.equal(await store.swap('b', 'added', '', 60_000), true, 'to an empty value')
+        assert.equal(await store.get('b'), '')
+        assert.equal(await store.swap('b', '', 'again', 60_000), true, 'from an empty value')
+        assert.equal(await store.get('b'), 'again')
+      })
+
+      it('resolves false with another expected value, which leaves the value as it was', async () => {
+        const store = await fresh()
+        await store.set('a', 'one', 60_000)
+        for (const expected of ['two', 'One', 'one ', ' one', 'on', 'one1', '', '"one"']) {
+          assert.equal(await store.swap('a', expected, 'new', 60_000), false, `from ${expected}`)
+        }
+        assert.equal(await store.get('a'), 'one')
+        await store.set('b', '', 60_000)
+        assert.equal(await store.swap('b', ' ', 'new', 60_000), false)
+        assert.equal(await store.get('b'), '')
+      })
+
+      if (target.advance) {
+        const { advance } = target
+        it('a true swap gives the value its new ttl; a false one leaves the ttl as it was', async () => {
+          const store = await fresh()
+          await store.set('a', 'one', 10_000)
+          await store.set('b', 'one', 10_000)
+          await store.set('c', 'one', 60_000)
+          advance(5_000)
+          assert.equal(await store.swap('a', 'one', 'two', 10_000), true)
+          assert.equal(await store.swap('b', 'other', 'two', 60_000), false)
+          assert.equal(await store.swap('c', 'one', 'two', 1_000), true, 'to a shorter ttl')
+          advance(999)
+          assert.equal(await store.get('c'), 'two')
+          advance(1)
+          assert.equal(await store.get('c'), undefined, 'the shorter ttl of the swap')
+          advance(3_999)
+          assert.equal(await store.get('b'), 'one')
+          advance(1)
+          assert.equal(await store.get('b'), undefined, 'the false swap did not extend the ttl')
+          assert.equal(await store.get('a'), 'two', 'the true swap replaced the ttl')
+          advance(4_999)
+          assert.equal(await store.get('a'), 'two')
+          advance(1)
+          assert.equal(await store.get('a'), undefined)
+        })
+      } else {
+        it('a true swap gives the value its new ttl; a false one leaves the ttl as it was', async () => {
+          const store = await fresh()
+          // 500 ms of margin to swap while live.
+          await store.set('a', 'one', 500)
+          await store.set('b', 'one', 500)
+          await store.set('c', 'one', 60_000)
+          assert.equal(await store.swap('a', 'one', 'two', 60_000), true)
+          assert.equal(await store.swap('b', 'other', 'two', 60_000), false)
+          assert.equal(await store.swap('c', 'one', 'two', 500), true, 'to a shorter ttl')
+          await eventually(async () => (await store.get('b')) === undefined, 3_000)
+          await eventually(async () => (await store.get('c')) === undefined, 3_000)
+          // Set before b, with b's ttl: expired by now, had the swap not replaced its ttl.
+          assert.equal(await store.get('a'), 'two', 'the true swap replaced the ttl')
+        })
+      }
+
+      it(`of ${RACERS} concurrent swaps from one value exactly one resolves true, and its value stays`, async () => {
+        const store = await fresh()
+        for (let round = 0; round < 5; round++) {
+          const key = `token:${round}`
+          await store.set(key, 'initial', 60_000)
+          const results = await Promise.all(
+            Array.from({ length: RACERS }, (_, i) =>
+              store.swap(key, 'initial', `value-${i}`, 60_000),
+            ),
+          )
+          const winners = results.flatMap((swapped, i) => (swapped ? [i] : []))
+          assert.equal(winners.length, 1, `round ${round}: ${winners.length} swaps resolved true`)
+          assert.equal(await store.get(key), `value-${winners[0]}`)
+        }
+      })
+
+      it('a counter incremented by concurrent compare-and-set loops loses no increment', async () => {
+        const store = await fresh()
+        await store.set('counter', '0', 60_000)
+        const workers = 10
+        const rounds = 5
+        await Promise.all(
+          Array.from({ length: workers }, async () => {
+            for (let done = 0; done < rounds; ) {
+              const value = (await store.get('counter')) ?? 'missing'
+              await new Promise((resolve) => setTimeout(resolve, Math.random() * 2))
+              if (await store.swap('counter', value, String(Number(value) + 1), 60_000)) done++
+            }
+          }),
+        )
+        assert.equal(await store.get('counter'), String(workers * rounds))
+      })
+
+      if (target.processes) {
+        const { module } = target.processes
+        it('of swaps of one key from one value from 4 processes exactly one resolves true', async () => {
+          const keys = 500
+          const { winners, values } = await runSwapProcesses({
+            module,
+            prefix: randomPrefix(),
+            processes: 4,
+            keys,
+            from: 'initial',
+          })
+          assert.equal(winners.length, keys)
+          for (const [k, won] of winners.entries()) {
+            assert.equal(won.length, 1, `key ${k} was swapped by processes [${won.join(', ')}]`)
+            assert.equal(values[k], `process-${won[0]}`, `key ${k} holds its winner's value`)
+          }
+        })
+      }
+    })
+
     describe('lock', () => {
       it('is exclusive until released, and release only works once', async () => {
         const store = await fresh()
@@ -416,7 +580,14 @@ export function runStoreConformance(
           'consuming the key keeps the lock',
         )
         assert.equal(await store.add('name', 'added', 60_000), true, 'a lock does not hold a key')
-        assert.equal(await lock.release(), true, 'adding the key keeps the lock')
+        assert.equal(await store.swap('name', 'added', 'swapped', 60_000), true)
+        assert.equal(
+          await store.swap('name', lock.token, 'x', 60_000),
+          false,
+          "a swap does not see the lock's token",
+        )
+        assert.equal(await store.get('name'), 'swapped')
+        assert.equal(await lock.release(), true, 'adding and swapping the key keep the lock')
       })
 
       if (target.processes) {
@@ -447,6 +618,10 @@ export function runStoreConformance(
         assert.equal(await a.add('shared', 'again', 60_000), false)
         assert.equal(await a.get('shared'), 'from a')
         assert.equal(await b.get('shared'), 'from b')
+        assert.equal(await b.swap('shared', 'from a', 'swapped', 60_000), false)
+        assert.equal(await a.swap('shared', 'from a', 'swapped by a', 60_000), true)
+        assert.equal(await b.get('shared'), 'from b')
+        assert.equal(await a.get('shared'), 'swapped by a')
         const lock = await a.lock('shared', 60_000)
         assert.ok(lock)
         const other = await b.lock('shared', 60_000)
@@ -507,6 +682,52 @@ export function runStoreConformance(
         ['a non-string value to add', (s) => s.add('n', null as unknown as string, 1_000)],
         ['a bad ttl to add to a live key', (s) => s.add('k', 'v', 0)],
         ['a bad value to add to a live key', (s) => s.add('k', 42 as unknown as string, 1_000)],
+        // `swap` checks like `set`, and `expected` like a value: on an absent key, and on the live
+        // key `k` with its right expected value (where a valid swap would resolve true).
+        ['an empty key to swap', (s) => s.swap('', 'before', 'v', 1_000)],
+        [
+          'a key to swap that is too long',
+          (s) => s.swap('n'.repeat(MAX_KEY_LENGTH + 1), 'before', 'v', 1_000),
+        ],
+        ['a non-string key to swap', (s) => s.swap(7 as unknown as string, 'before', 'v', 1_000)],
+        ['a key to swap with a control character', (s) => s.swap('k\u0000', 'before', 'v', 1_000)],
+        ['a key to swap with a lone surrogate', (s) => s.swap('k\ud800', 'before', 'v', 1_000)],
+        ['a negative ttl to swap', (s) => s.swap('k', 'before', 'v', -1)],
+        ['a zero ttl to swap', (s) => s.swap('k', 'before', 'v', 0)],
+        ['a NaN ttl to swap', (s) => s.swap('k', 'before', 'v', Number.NaN)],
+        ['an infinite ttl to swap', (s) => s.swap('k', 'before', 'v', Number.POSITIVE_INFINITY)],
+        ['a ttl to swap above MAX_TTL', (s) => s.swap('k', 'before', 'v', MAX_TTL + 1)],
+        [
+          'a non-number ttl to swap',
+          (s) => s.swap('k', 'before', 'v', '60000' as unknown as number),
+        ],
+        [
+          'a value to swap in with a lone surrogate',
+          (s) => s.swap('k', 'before', 'v\udfff', 1_000),
+        ],
+        [
+          'an oversize value to swap in',
+          (s) => s.swap('k', 'before', 'v'.repeat(MAX_VALUE_BYTES + 1), 1_000),
+        ],
+        [
+          'a non-string value to swap in',
+          (s) => s.swap('k', 'before', null as unknown as string, 1_000),
+        ],
+        [
+          'a non-string expected value',
+          (s) => s.swap('k', undefined as unknown as string, 'v', 1_000),
+        ],
+        ['an expected value with a lone surrogate', (s) => s.swap('k', 'before\ud800', 'v', 1_000)],
+        [
+          'an oversize expected value',
+          (s) => s.swap('k', 'v'.repeat(MAX_VALUE_BYTES + 1), 'v', 1_000),
+        ],
+        [
+          'a bad expected value to swap on an absent key',
+          (s) => s.swap('n', 42 as never, 'v', 1_000),
+        ],
+        ['a bad value to swap on an absent key', (s) => s.swap('n', 'v', 42 as never, 1_000)],
+        ['a bad ttl to swap on an absent key', (s) => s.swap('n', 'v', 'w', 0)],
       ]
       for (const [label, call] of cases) {
         it(`rejects ${label} with a TypeError and writes nothing`, async () => {

@@ -24,11 +24,11 @@ process.exit(0)
 `
 
 // Runs in each child: says it is ready, waits for the parent's go (so that all children race at
-// once), then adds every key, in an order of its own with a few adds in flight, each with a value
-// naming this process, and prints the keys it added. Without an atomic add across processes, two
-// children add one key.
+// once), then adds every key (or swaps it from the value the parent seeded), in an order of its
+// own with a few in flight, each with a value naming this process, and prints the keys it wrote.
+// Without an atomic add (or swap) across processes, two children write one key.
 const ADD_WORKER = `
-const { module, prefix, keys, id } = JSON.parse(process.argv[1])
+const { module, prefix, keys, id, from } = JSON.parse(process.argv[1])
 const made = await (await import(module)).default({ prefix })
 const { store } = made
 const order = Array.from({ length: keys }, (_, k) => k)
@@ -41,7 +41,12 @@ let next = 0
 const adder = async () => {
   while (next < order.length) {
     const k = order[next++]
-    if (await store.add('code:' + k, 'process-' + id, 120000)) added.push(k)
+    const key = 'code:' + k
+    const value = 'process-' + id
+    const won = from === undefined
+      ? await store.add(key, value, 120000)
+      : await store.swap(key, from, value, 120000)
+    if (won) added.push(k)
   }
 }
 process.stdout.write('ready\\n')
@@ -88,9 +93,9 @@ export async function runLockProcesses(options: {
   }
 }
 
-/** Outcome of {@link runAddProcesses}, by key number. @internal */
+/** Outcome of {@link runAddProcesses} and {@link runSwapProcesses}, by key number. @internal */
 export interface AddProcessesResult {
-  /** For each key, the processes (by number) whose `add` of it resolved `true`. */
+  /** For each key, the processes (by number) whose `add` (or `swap`) of it resolved `true`. */
   winners: number[][]
   /** For each key, its value read back afterwards through a store in this process. */
   values: (string | undefined)[]
@@ -108,11 +113,42 @@ export async function runAddProcesses(options: {
   keys: number
   timeout?: number
 }): Promise<AddProcessesResult> {
+  return raceProcesses(options, undefined)
+}
+
+/**
+ * Like {@link runAddProcesses}, with `swap` instead of `add`: first sets the keys to `from`
+ * through a store in this process, then each process swaps each key from `from` to a value
+ * naming the process. @internal
+ */
+export async function runSwapProcesses(options: {
+  module: string
+  prefix: string
+  processes: number
+  keys: number
+  from: string
+  timeout?: number
+}): Promise<AddProcessesResult> {
+  return raceProcesses(options, options.from)
+}
+
+async function raceProcesses(
+  options: { module: string; prefix: string; processes: number; keys: number; timeout?: number },
+  from: string | undefined,
+): Promise<AddProcessesResult> {
   const module = isAbsolute(options.module) ? pathToFileURL(options.module).href : options.module
   const { prefix, keys } = options
+  if (from !== undefined) {
+    const made = await (await import(module)).default({ prefix })
+    try {
+      for (let k = 0; k < keys; k++) await made.store.set(`code:${k}`, from, 120_000)
+    } finally {
+      await made.close?.()
+    }
+  }
   const children = Array.from({ length: options.processes }, (_, id) =>
     startChild(
-      ['--input-type=module', '-e', ADD_WORKER, JSON.stringify({ module, prefix, keys, id })],
+      ['--input-type=module', '-e', ADD_WORKER, JSON.stringify({ module, prefix, keys, id, from })],
       options.timeout ?? 60_000,
     ),
   )

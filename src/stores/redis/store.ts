@@ -3,7 +3,7 @@ import { checkKey, checkPrefix, checkTtl, checkValue, LOCK_SEPARATOR } from '../
 import type { Lock, Store } from '../store.js'
 import { adapt, type Commands, type RedisClient, text } from './commands.js'
 import { runner } from './deadline.js'
-import { CONSUME, RELEASE } from './scripts.js'
+import { CONSUME, RELEASE, SWAP } from './scripts.js'
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -43,7 +43,8 @@ const SCAN_COUNT = '500'
  * failed; in particular a `consume` that failed may have deleted the value, so callers treat a
  * failed `consume` as consumed (the login restarts) and never retry it. A `lock` that failed sends
  * the release of its attempt right behind it, so a `SET` that still runs leaves no orphaned lock.
- * An `add` that failed may likewise have stored its value: callers treat the key as taken.
+ * An `add` that failed may likewise have stored its value: callers treat the key as taken. A
+ * `swap` that failed may have replaced the value: callers read the key again to learn which.
  *
  * Configure the client to fail fast while Redis is down instead of queueing commands until it
  * returns, and listen for its `error` events (node-redis otherwise crashes the process):
@@ -114,6 +115,18 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
       // `OK` when stored, nil when the key holds a value (Redis expires keys itself).
       return run('add', args, isReply)
+    },
+    swap(key, expected, value, ttl) {
+      let args: string[]
+      try {
+        const name = prefix + checkKey(key)
+        const lifetime = String(checkTtl(ttl))
+        args = ['EVAL', SWAP, '1', name, checkValue(expected), checkValue(value), lifetime]
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      // GET, compare and SET … PX in one script: Redis runs it atomically, and expires keys itself.
+      return run('swap', args, isOne)
     },
     get(key) {
       let args: string[]

@@ -11,6 +11,11 @@ export interface Statements {
   set: Statement
   /** `[key, value, expiresAt, now]`; one change when stored (the key was absent or expired) */
   add: Statement
+  /**
+   * `[value, expiresAt, key, expected, now]`; one change when replaced (the key held `expected`
+   * and was live)
+   */
+  swap: Statement
   /** `[key, now]` → `{ value }` */
   get: Statement
   /** `[key, now]` → `{ value }`, deleting the row in the same statement */
@@ -134,6 +139,10 @@ function prepare(db: Database, t: string): Statements {
   return {
     set: db.prepare(upsert),
     add: db.prepare(ifExpired),
+    // Compares and writes in one statement, which runs in Connection.write like the others.
+    swap: db.prepare(
+      `UPDATE ${t} SET value = ?, expires_at = ? WHERE key = ? AND value = ? AND expires_at > ?`,
+    ),
     get: db.prepare(`SELECT value FROM ${t} WHERE key = ? AND expires_at > ?`),
     consume: db.prepare(`DELETE FROM ${t} WHERE key = ? AND expires_at > ? RETURNING value`),
     delete: db.prepare(`DELETE FROM ${t} WHERE key = ?`),

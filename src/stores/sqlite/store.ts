@@ -40,10 +40,10 @@ const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /**
  * A {@link Store} in a SQLite database file, for an app on one machine that keeps its logins and
- * sessions across restarts. Several processes may share the file: `add`, `consume` and `lock` are
- * single atomic statements across all of them. Expired rows are deleted in small batches as writes
- * go on, so a flood of logins that never come back does not grow the file. Needs the `libsql`
- * package.
+ * sessions across restarts. Several processes may share the file: `add`, `swap`, `consume` and
+ * `lock` are single atomic statements across all of them. Expired rows are deleted in small
+ * batches as writes go on, so a flood of logins that never come back does not grow the file.
+ * Needs the `libsql` package.
  *
  * @throws {@link StoreError} `STORE_UNAVAILABLE` when libsql is missing or the file cannot be
  * opened; operations reject with `STORE_TIMEOUT` when another process holds the database longer
@@ -147,6 +147,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       })
       sweep(at)
       return added
+    },
+    async swap(key, expected, value, ttl) {
+      const name = keyOf(key)
+      const old = toSql(checkValue(expected))
+      const data = toSql(checkValue(value))
+      const lifetime = checkTtl(ttl)
+      const [at, swapped] = write('swap', () => {
+        const at = now()
+        return [at, sql.swap.run([data, at + lifetime, name, old, at]).changes === 1] as const
+      })
+      sweep(at)
+      return swapped
     },
     async get(key) {
       const name = keyOf(key)
