@@ -38,20 +38,34 @@ export function createTokenKeeper(
   const inflight = new Map<string, Promise<string>>()
   const tokensKey = (appId: string, openid: string) => `tokens:${appId}:${openid}`
 
-  async function load(appId: string, openid: string): Promise<StoredTokens | undefined> {
+  async function read(
+    appId: string,
+    openid: string,
+  ): Promise<{ tokens: StoredTokens; sealed: string } | undefined> {
     const sealed = await store.get(tokensKey(appId, openid))
     if (sealed === undefined) return undefined
-    return sealer.unseal<StoredTokens>(sealed, { purpose: 'tokens', now: now() })
+    const tokens = await sealer.unseal<StoredTokens>(sealed, { purpose: 'tokens', now: now() })
+    return tokens && { tokens, sealed }
   }
 
-  async function write(tokens: StoredTokens): Promise<void> {
+  async function load(appId: string, openid: string): Promise<StoredTokens | undefined> {
+    return (await read(appId, openid))?.tokens
+  }
+
+  /**
+   * Writes `tokens`; with `replacing`, only over that exact stored value (REL-07: a refresh whose
+   * lock was lost, to a pause or a failover, must not overwrite what the new holder wrote).
+   */
+  async function write(tokens: StoredTokens, replacing?: string): Promise<void> {
     const ttl = tokens.refreshExpiresAt - now()
     if (ttl <= 0) return
     const sealed = await sealer.seal(
       { ...tokens },
       { purpose: 'tokens', maxAge: Math.ceil(ttl / 1000) },
     )
-    await store.set(tokensKey(tokens.appId, tokens.openid), sealed, ttl)
+    const key = tokensKey(tokens.appId, tokens.openid)
+    if (replacing === undefined) await store.set(key, sealed, ttl)
+    else await store.swap(key, replacing, sealed, ttl)
   }
 
   function appFor(appId: string): FlowApp {
@@ -78,10 +92,10 @@ export function createTokenKeeper(
       if (lock) {
         try {
           // Another instance may have refreshed between our read and our lock.
-          const fresh = await load(appId, openid)
+          const fresh = await read(appId, openid)
           if (!fresh) throw new NoTokensError('no tokens stored for this user')
-          if (fresh.expiresAt - now() > SKEW) return fresh.accessToken
-          return await callRefresh(fresh)
+          if (fresh.tokens.expiresAt - now() > SKEW) return fresh.tokens.accessToken
+          return await callRefresh(fresh.tokens, fresh.sealed)
         } finally {
           await lock.release().catch(() => false)
         }
@@ -96,7 +110,7 @@ export function createTokenKeeper(
     }
   }
 
-  async function callRefresh(tokens: StoredTokens): Promise<string> {
+  async function callRefresh(tokens: StoredTokens, sealed: string): Promise<string> {
     const app = appFor(tokens.appId)
     let result: TokenResult
     try {
@@ -123,7 +137,7 @@ export function createTokenKeeper(
       expiresAt: now() + result.expires_in * 1000,
       scope: result.scope,
     }
-    await write(updated)
+    await write(updated, sealed)
     config.log({ type: 'refresh', appId: tokens.appId })
     return updated.accessToken
   }

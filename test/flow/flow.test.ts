@@ -6,6 +6,7 @@ import { inspect } from 'node:util'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { STORE_UNAVAILABLE, StoreError } from '../../src/stores/errors.js'
 import { memoryStore } from '../../src/stores/memory.js'
+import type { Store } from '../../src/stores/store.js'
 import { canarySecret } from '../helpers/canary.js'
 import {
   createEmulator,
@@ -545,6 +546,42 @@ describe('tokens', () => {
     expect(await auth.getAccessToken({ appId: identity.appId, openid: identity.openid })).toBe(
       tokens[0],
     )
+  })
+
+  it('REL-07: two holders of one refresh lock (a lost lock): the slower refresh cannot overwrite what the faster one wrote', async () => {
+    const inner = memoryStore({ now: () => clock })
+    const tokenWrites: boolean[] = []
+    const shared: Store = {
+      ...inner,
+      // As after a failover or a pause past the TTL: the lock no longer excludes anyone.
+      lock: async (_key, ttl) => ({
+        token: `t${Math.random()}`,
+        expiresAt: clock + ttl,
+        release: async () => true,
+      }),
+      async swap(key, expected, value, ttl) {
+        const swapped = await inner.swap(key, expected, value, ttl)
+        if (key.startsWith('tokens:')) tokenWrites.push(swapped)
+        return swapped
+      },
+    }
+    const one = setup({ store: shared })
+    const two = setup({ store: shared })
+    emu.autoApprove('zhangsan')
+    const b = browser(one)
+    await b.navigate('/auth/wechat/login')
+    const { identity } = await (await b.request('/auth/wechat/session')).json()
+    clock += 7_200_000
+    emu.clock.advance(7_200)
+    emu.fail('sns/oauth2/refresh_token', { delay: 200 })
+    const slow = one.getAccessToken(identity.subject)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const fast = await two.getAccessToken(identity.subject)
+    await slow
+    expect(emu.count('sns/oauth2/refresh_token')).toBe(2)
+    // The first write replaced the tokens read under the lock; the late one found them changed.
+    expect(tokenWrites).toEqual([true, false])
+    expect(await two.getAccessToken(identity.subject)).toBe(fast)
   })
 
   it('a refresh token WeChat rejects ends with ReauthorizeError', async () => {
