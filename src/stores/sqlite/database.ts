@@ -54,6 +54,8 @@ export interface Connection {
 export const SWEEP_EVERY = 8
 /** @internal */
 export const SWEEP_BATCH = 32
+/** Longest wait for other processes while opening the database (WAL switch, schema), in ms. */
+const OPEN_TIMEOUT = 10_000
 
 /**
  * Opens (creating if need be) the database at `path` for the store: WAL, `busy_timeout`,
@@ -70,8 +72,10 @@ export function openDatabase(path: string, table: string, timeout: number): Conn
     throw sqliteFailure('open', cause)
   }
   try {
-    // First, so that switching to WAL and creating the table wait for other processes.
-    db.exec(`PRAGMA busy_timeout = ${timeout}`)
+    // First, so that switching to WAL and creating the table wait for other processes. Opening
+    // happens once, at start-up, when several processes often open the same new file together:
+    // it may wait longer than one operation does.
+    db.exec(`PRAGMA busy_timeout = ${Math.max(timeout, OPEN_TIMEOUT)}`)
     // WAL lets readers run beside a writer; with it, NORMAL loses no committed write when the
     // process crashes (only, at worst, the last ones when the machine loses power).
     db.exec('PRAGMA journal_mode = WAL')
@@ -85,6 +89,7 @@ export function openDatabase(path: string, table: string, timeout: number): Conn
       )`,
     )
     db.exec(`CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON ${t} (expires_at)`)
+    db.exec(`PRAGMA busy_timeout = ${timeout}`)
     const statements = prepare(db, t)
     // libsql leaves a prepared statement that failed with SQLITE_BUSY in progress: it resets a
     // statement only before running it again (tursodatabase/libsql-js#228). Until then, every later

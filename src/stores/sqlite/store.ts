@@ -21,7 +21,8 @@ export interface SqliteStoreOptions {
    * Longest wait for another process's write to finish, in ms (SQLite's `busy_timeout`). Default
    * `500`. libsql is synchronous: while an operation waits for another process's write, the
    * event loop of this process is blocked, for up to `timeout` ms. Keep it short where processes
-   * contend for the file; an operation that waits longer rejects with `STORE_TIMEOUT`.
+   * contend for the file; an operation that waits longer rejects with `STORE_TIMEOUT`. Opening
+   * the database (once, at start-up, often by several processes together) waits up to 10 s.
    */
   timeout?: number
   /** The clock, in ms since the epoch. Default `Date.now`; tests pass their own. */
