@@ -1,4 +1,4 @@
-import { StoreError } from '../stores/errors.js'
+import { STORE_TIMEOUT, StoreError } from '../stores/errors.js'
 import type { FlowApp } from './config.js'
 import type { FlowContext } from './context.js'
 import { readCookies, setCookie } from './cookies.js'
@@ -21,6 +21,8 @@ import { saveTransaction, TRANSACTION_TTL } from './transaction.js'
 const BINDING = /^[A-Za-z0-9]{43}$/
 // Pending logins one browser may have; starting another drops the oldest (SEC-05).
 const MAX_PENDING = 5
+// Rounds of the pending list's compare-and-set before a login start gives up.
+const CAP_ROUNDS = 8
 
 /**
  * GET login: picks the flow for where the user is (inside WeChat, a desktop browser, a phone
@@ -102,18 +104,37 @@ function guidance(
 async function capPending(ctx: FlowContext, binding: string, state: string): Promise<void> {
   const store = ctx.config.loginStore
   const key = `pending:${binding}`
-  const raw = await store.get(key)
-  let pending: string[] = []
+  // A compare-and-set loop: logins started at once by one browser must not each read the list
+  // before the others wrote it, or the cap of MAX_PENDING would not hold.
+  for (let round = 0; round < CAP_ROUNDS; round++) {
+    const raw = await store.get(key)
+    const pending = parsePending(raw)
+    pending.push(state)
+    const dropped = pending.splice(0, Math.max(0, pending.length - MAX_PENDING))
+    const value = JSON.stringify(pending)
+    const written =
+      raw === undefined
+        ? await store.add(key, value, TRANSACTION_TTL)
+        : await store.swap(key, raw, value, TRANSACTION_TTL)
+    if (written) {
+      for (const oldest of dropped) await store.delete(`tx:${oldest}`)
+      return
+    }
+  }
+  // Only a browser starting logins in a tight loop gets here: its newest attempt does not count.
+  await store.delete(`tx:${state}`)
+  throw new StoreError('too many logins started at once by one browser', {
+    code: STORE_TIMEOUT,
+    operation: 'swap',
+  })
+}
+
+function parsePending(raw: string | undefined): string[] {
+  if (raw === undefined) return []
   try {
-    const parsed: unknown = raw === undefined ? [] : JSON.parse(raw)
-    if (Array.isArray(parsed)) pending = parsed.filter((s): s is string => typeof s === 'string')
+    const parsed: unknown = JSON.parse(raw)
+    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : []
   } catch {
-    pending = []
+    return []
   }
-  pending.push(state)
-  while (pending.length > MAX_PENDING) {
-    const oldest = pending.shift()
-    if (oldest !== undefined) await store.delete(`tx:${oldest}`)
-  }
-  await store.set(key, JSON.stringify(pending), TRANSACTION_TTL)
 }

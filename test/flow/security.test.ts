@@ -117,6 +117,44 @@ describe('SEC-05: a browser has at most 5 pending logins', () => {
   })
 })
 
+describe('SEC-05 under concurrency', () => {
+  it('regression (the pending list was a read-modify-write): 40 logins started at once by one browser leave at most 5 usable', async () => {
+    const auth = setup()
+    const b = browser(auth)
+    // One browser: its binding cookie first, then 40 login starts at the same moment.
+    await b.request('/auth/wechat/login')
+    const cookie = b.cookieHeader(new URL(`${ORIGIN}/auth/wechat/login`))
+    const starts = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        auth.handle(
+          new Request(`${ORIGIN}/auth/wechat/login`, {
+            headers: { 'user-agent': WECHAT_UA, cookie },
+          }),
+        ),
+      ),
+    )
+    const states = starts
+      .filter((r) => r?.status === 302)
+      .map((r) => new URL(r?.headers.get('location') ?? '').searchParams.get('state') ?? '')
+    expect(starts.every((r) => (r !== undefined && r.status < 500) || r?.status === 503)).toBe(true)
+    // Each state's callback: only those still pending reach WeChat.
+    let usable = 0
+    for (const state of states) {
+      emu.autoApprove('zhangsan')
+      const before = emu.count('sns/oauth2/access_token')
+      const code = emu.issueCode({ appId: official.appId, user: 'zhangsan' })
+      await auth.handle(
+        new Request(`${ORIGIN}/auth/wechat/callback?code=${code}&state=${state}`, {
+          headers: { 'user-agent': WECHAT_UA, cookie },
+        }),
+      )
+      if (emu.count('sns/oauth2/access_token') > before) usable++
+    }
+    expect(usable).toBeLessThanOrEqual(5)
+    expect(usable).toBeGreaterThan(0)
+  })
+})
+
 describe('SEC-06: no callback query crashes the flow or logs anyone in', () => {
   it('arbitrary queries answer below 500 and never set a session (property)', async () => {
     const auth = setup()
