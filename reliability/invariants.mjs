@@ -44,8 +44,14 @@ function byKind(keys) {
   const kinds = {}
   for (const key of keys) {
     if (!key.startsWith(STORE_PREFIX)) continue
-    const rest = key.slice(STORE_PREFIX.length)
-    const kind = rest.startsWith(LOCK_MARK) ? 'lock' : rest.slice(0, rest.indexOf(':'))
+    let rest = key.slice(STORE_PREFIX.length)
+    // Login attempts are under `login:` (`login:tx:…`, `login:code:…`): counted by what they are.
+    if (rest.startsWith('login:')) rest = rest.slice('login:'.length)
+    const kind = rest.startsWith(LOCK_MARK)
+      ? 'lock'
+      : rest.startsWith('\u0000admissions')
+        ? 'admissions'
+        : rest.slice(0, rest.indexOf(':'))
     if (!kinds[kind]) kinds[kind] = []
     kinds[kind].push(key)
   }
@@ -54,10 +60,10 @@ function byKind(keys) {
 
 /**
  * I5 while logins are in flight (at the end of the run none is, so the final scan finds few
- * transactions): every `tx:` record then, and whether its TTL is within the transaction lifetime.
+ * transactions): every `login:tx:` record then, and whether its TTL is within the transaction lifetime.
  */
 export async function sampleTransactions(redis) {
-  const keys = await scanKeys(redis, `${STORE_PREFIX}tx:*`)
+  const keys = await scanKeys(redis, `${STORE_PREFIX}login:tx:*`)
   const ttls = await each(redis, keys, 'pttl')
   return {
     records: keys.length,
@@ -206,7 +212,7 @@ export async function checkInvariants(input) {
   const leftover = (
     await each(
       redis,
-      states.map((s) => `${STORE_PREFIX}tx:${s}`),
+      states.map((s) => `${STORE_PREFIX}login:tx:${s}`),
       'exists',
     )
   ).filter((n) => n > 0).length

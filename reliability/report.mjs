@@ -205,14 +205,15 @@ function hostileSection(hostile) {
 
 function storeSection(store) {
   const names = {
-    tx: 'login transactions (`tx:`)',
-    pending: 'pending-login lists per browser (`pending:`)',
-    result: 'callback results kept for duplicate callbacks (`result:`)',
-    code: 'codes seen (`code:`)',
+    tx: 'login transactions (`login:tx:`)',
+    pending: 'pending-login lists per browser (`login:pending:`)',
+    result: 'callback results kept for duplicate callbacks (`login:result:`)',
+    code: 'codes seen (`login:code:`)',
     session: 'sessions (`session:`)',
     tokens: 'users’ tokens, sealed (`tokens:`)',
     subject: 'subject → identity (`subject:`)',
     lock: 'refresh locks',
+    admissions: 'the count of login starts admitted (one sorted set)',
     users: 'the app’s users (`app:users`, a hash)',
   }
   return table(

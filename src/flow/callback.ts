@@ -66,7 +66,7 @@ export async function handleCallback(
   const bindingValue = readCookies(request)[ctx.names.binding]
   const binding = bindingValue ? await sha256(bindingValue) : undefined
   try {
-    const tx = await peekTransaction(config.loginStore, state)
+    const tx = await peekTransaction(config.store, state)
     if (!tx) {
       if (binding) {
         const joined = await join(ctx, request, state, binding)
@@ -89,7 +89,7 @@ export async function handleCallback(
       // Someone else's login (login CSRF): no session, no call to WeChat, their attempt untouched.
       return fail(ctx, request, 'state_mismatch', undefined, tx.appId)
     }
-    if (!(await consumeTransaction(config.loginStore, state))) {
+    if (!(await consumeTransaction(config.store, state))) {
       return (await join(ctx, request, state, binding)) ?? fail(ctx, request, 'state_expired')
     }
     if (code === null) {
@@ -116,8 +116,8 @@ async function own(
   tx: Transaction,
   code: string,
 ) {
-  const resultKey = `result:${state}`
-  const store = ctx.config.loginStore
+  const resultKey = `login:result:${state}`
+  const store = ctx.config.store
   // Not tied to the request: WeChat's browser drops the first of two identical callbacks, and the
   // second must get the result of the exchange the first started.
   const outcome = (async () => {
@@ -172,7 +172,7 @@ async function join(
   }
   const deadline = Date.now() + JOIN_WAIT
   for (;;) {
-    const raw = await ctx.config.loginStore.get(`result:${state}`)
+    const raw = await ctx.config.store.get(`login:result:${state}`)
     if (raw === undefined) return undefined
     const record = JSON.parse(raw) as ResultRecord
     if (record.binding !== binding) return fail(ctx, request, 'state_mismatch')
@@ -197,7 +197,7 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
     // twice. One atomic add, so that of two callbacks racing with one code only one goes on; an
     // ordinary expiring value (WeChat codes die after 5 minutes), not a lock: locks are few and
     // kept for refreshes, and these records can be created by anyone.
-    if (!(await config.loginStore.add(`code:${await sha256(code)}`, '1', CODE_LIFE))) {
+    if (!(await config.store.add(`login:code:${await sha256(code)}`, '1', CODE_LIFE))) {
       config.log({ type: 'login-failure', code: 'code_reused', appId: tx.appId })
       return { kind: 'problem', code: 'code_reused' }
     }

@@ -1,8 +1,10 @@
 import { checkAppId } from '../client/arguments.js'
 import { type ClientOptions, createClient, type WeChatClient } from '../client/client.js'
 import { invalidArgument } from '../client/errors.js'
+import { MAX_ADMISSIONS } from '../stores/arguments.js'
 import { memoryStore } from '../stores/memory.js'
 import type { Store } from '../stores/store.js'
+import { resolveReturnTo } from './return-to.js'
 import type { AppCredentials, FlowEvent, Identity, TokenSet, WxAuthConfig } from './types.js'
 
 /** Which WeChat login an app serves. @internal */
@@ -22,14 +24,13 @@ export interface ResolvedConfig {
   basePath: string
   callbackUrl: string
   secrets: string[]
-  /** Sessions, users' tokens, refresh locks. */
-  store: Store
   /**
-   * Login attempts (transactions, pending lists, replay records, seen codes): anyone can create
-   * them, so with the default memory store they get a pool of their own, where a flood of login
-   * starts can never evict sessions or tokens. A configured store serves both.
+   * Sessions, users' tokens, refresh locks, and login attempts under `login:`, which the store
+   * keeps where they cannot push the others out.
    */
-  loginStore: Store
+  store: Store
+  /** Login starts admitted within a transaction's lifetime; beyond, starts are refused as busy. */
+  maxPendingLogins: number
   scope: 'snsapi_base' | 'snsapi_userinfo'
   sessionMaxAge: number
   revocable: boolean
@@ -59,6 +60,7 @@ const OPTIONS = new Set([
   'openBaseUrl',
   'fetch',
   'wechat',
+  'logins',
   'onLogin',
   'log',
   'now',
@@ -136,10 +138,8 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(cookiePrefix)) {
     throw invalidArgument('cookies.prefix must be 1 to 32 characters of [A-Za-z0-9_-]')
   }
-  const defaultReturnTo = config.defaultReturnTo ?? '/'
-  if (!defaultReturnTo.startsWith('/') || defaultReturnTo.startsWith('//')) {
-    throw invalidArgument('defaultReturnTo must be a path on this site, such as "/"')
-  }
+  const defaultReturnTo = checkDefaultReturnTo(config.defaultReturnTo ?? '/', origin)
+  const maxPendingLogins = checkLogins(config.logins)
   if (config.onLogin !== undefined && typeof config.onLogin !== 'function') {
     throw invalidArgument('onLogin must be a function')
   }
@@ -150,7 +150,7 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
     callbackUrl: `${origin}${basePath}/callback`,
     secrets,
     store: config.store ?? memoryStore(),
-    loginStore: config.store ?? memoryStore({ maxEntries: 200_000 }),
+    maxPendingLogins,
     scope,
     sessionMaxAge,
     revocable: config.session?.revocable ?? false,
@@ -210,6 +210,39 @@ function checkOrigin(baseUrl: string): string {
   return url.origin
 }
 
+/**
+ * The default return path, normalised as a requested one is (a non-ASCII path percent-encoded),
+ * so that the redirect after a login can always be sent: a header cannot carry it otherwise.
+ */
+function checkDefaultReturnTo(value: unknown, origin: string): string {
+  const normalised = typeof value === 'string' ? resolveReturnTo(value, origin, '') : ''
+  if (normalised === '') {
+    throw invalidArgument(
+      'defaultReturnTo must be a path on this site, such as "/" or "/home" (at most 512 characters once percent-encoded)',
+    )
+  }
+  return normalised
+}
+
+/** Default of `logins.maxPending`: 100 login starts a second, for the 10 minutes a login may take. */
+const MAX_PENDING_LOGINS = 60_000
+
+function checkLogins(logins: WxAuthConfig['logins']): number {
+  if (logins === undefined) return MAX_PENDING_LOGINS
+  if (typeof logins !== 'object' || logins === null)
+    throw invalidArgument('logins must be an object')
+  for (const key of Object.keys(logins)) {
+    if (key !== 'maxPending') throw invalidArgument(`"logins.${key}" is not an option (maxPending)`)
+  }
+  const max = logins.maxPending ?? MAX_PENDING_LOGINS
+  if (!Number.isInteger(max) || max < 1 || max > MAX_ADMISSIONS) {
+    throw invalidArgument(
+      `logins.maxPending must be a whole number from 1 to ${MAX_ADMISSIONS}: the peak login starts per second times 600`,
+    )
+  }
+  return max
+}
+
 function checkBasePath(basePath: string): string {
   if (typeof basePath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) {
     throw invalidArgument('basePath must be a path such as "/auth/wechat" (no trailing slash)')
@@ -217,14 +250,28 @@ function checkBasePath(basePath: string): string {
   return basePath
 }
 
-/** A log callback that cannot break a login by throwing. */
+/**
+ * A log callback that cannot break a login: neither by throwing nor, when it is async, by
+ * rejecting, which would otherwise end the process as an unhandled rejection.
+ */
 function safeLog(log: ((event: FlowEvent) => void) | undefined): (event: FlowEvent) => void {
   if (!log) return () => {}
   return (event) => {
     try {
-      log(event)
+      const result: unknown = log(event)
+      if (isThenable(result)) result.then(undefined, ignore)
     } catch {
       // The application's logger failing is not the user's problem.
     }
   }
 }
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+function ignore(): void {}

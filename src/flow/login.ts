@@ -8,6 +8,7 @@ import {
   htmlResponse,
   jsonResponse,
   pageLang,
+  problemResponse,
   renderOpenInWeChat,
   renderScanQr,
   renderWeCom,
@@ -16,7 +17,7 @@ import {
 import { randomBase62, sha256 } from './random.js'
 import { problem, redirect } from './respond.js'
 import { resolveReturnTo } from './return-to.js'
-import { saveTransaction, TRANSACTION_TTL } from './transaction.js'
+import { admitTransaction, TRANSACTION_TTL, transactionKey } from './transaction.js'
 
 const BINDING = /^[A-Za-z0-9]{43}$/
 // Pending logins one browser may have; starting another drops the oldest (SEC-05).
@@ -58,7 +59,7 @@ export async function handleLogin(ctx: FlowContext, request: FlowRequest): Promi
   const scope = app.kind === 'official' ? config.scope : 'snsapi_login'
   const bindingHash = await sha256(bindingValue)
   try {
-    await saveTransaction(config.loginStore, state, {
+    const tx = {
       v: 1,
       kind: app.kind,
       appId: app.appId,
@@ -68,7 +69,12 @@ export async function handleLogin(ctx: FlowContext, request: FlowRequest): Promi
       binding: bindingHash,
       attempt,
       createdAt: config.now(),
-    })
+    } as const
+    if (!(await admitTransaction(config.store, state, tx, config.maxPendingLogins))) {
+      // Refused, not evicting: the logins already under way, and every session, stay intact.
+      config.log({ type: 'login-failure', code: 'busy', appId: app.appId })
+      return problemResponse(request, 'busy', { headers: { 'Retry-After': '60' } })
+    }
     await capPending(ctx, bindingHash, state)
   } catch (error) {
     // Never send a user to WeChat with a state that could not be stored: the callback would fail.
@@ -102,8 +108,8 @@ function guidance(
 }
 
 async function capPending(ctx: FlowContext, binding: string, state: string): Promise<void> {
-  const store = ctx.config.loginStore
-  const key = `pending:${binding}`
+  const store = ctx.config.store
+  const key = `login:pending:${binding}`
   // A compare-and-set loop: logins started at once by one browser must not each read the list
   // before the others wrote it, or the cap of MAX_PENDING would not hold.
   for (let round = 0; round < CAP_ROUNDS; round++) {
@@ -117,12 +123,12 @@ async function capPending(ctx: FlowContext, binding: string, state: string): Pro
         ? await store.add(key, value, TRANSACTION_TTL)
         : await store.swap(key, raw, value, TRANSACTION_TTL)
     if (written) {
-      for (const oldest of dropped) await store.delete(`tx:${oldest}`)
+      for (const oldest of dropped) await store.delete(transactionKey(oldest))
       return
     }
   }
   // Only a browser starting logins in a tight loop gets here: its newest attempt does not count.
-  await store.delete(`tx:${state}`)
+  await store.delete(transactionKey(state))
   throw new StoreError('too many logins started at once by one browser', {
     code: STORE_TIMEOUT,
     operation: 'swap',

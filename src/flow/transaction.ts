@@ -23,11 +23,25 @@ export interface Transaction {
 /** How long a login attempt may take, WeChat's page included. @internal */
 export const TRANSACTION_TTL = 10 * 60 * 1000
 
-const key = (state: string) => `tx:${state}`
+/** The store key of a transaction; under `login:`, with every record a login start leads to. @internal */
+export const transactionKey = (state: string) => `login:tx:${state}`
 
-/** @internal */
+/**
+ * Records a new login attempt, as one of at most `limit` started within its lifetime; resolves
+ * `false`, recording nothing, when that many have been. @internal
+ */
+export function admitTransaction(
+  store: Store,
+  state: string,
+  tx: Transaction,
+  limit: number,
+): Promise<boolean> {
+  return store.admit(transactionKey(state), JSON.stringify(tx), TRANSACTION_TTL, limit)
+}
+
+/** Records a transaction again, for a login that goes on with the same state. @internal */
 export function saveTransaction(store: Store, state: string, tx: Transaction): Promise<void> {
-  return store.set(key(state), JSON.stringify(tx), TRANSACTION_TTL)
+  return store.set(transactionKey(state), JSON.stringify(tx), TRANSACTION_TTL)
 }
 
 /** Reads a transaction without using it up. @internal */
@@ -35,7 +49,7 @@ export async function peekTransaction(
   store: Store,
   state: string,
 ): Promise<Transaction | undefined> {
-  return parse(await store.get(key(state)))
+  return parse(await store.get(transactionKey(state)))
 }
 
 /** Uses a transaction up: of concurrent callers exactly one gets it. @internal */
@@ -43,7 +57,7 @@ export async function consumeTransaction(
   store: Store,
   state: string,
 ): Promise<Transaction | undefined> {
-  return parse(await store.consume(key(state)))
+  return parse(await store.consume(transactionKey(state)))
 }
 
 function parse(raw: string | undefined): Transaction | undefined {

@@ -30,6 +30,16 @@ export interface WxAuthConfig {
   secrets: string | string[]
   /** Where transactions, sessions and tokens live. Default: a {@link memoryStore} (one process). */
   store?: Store
+  /** Login attempts: anyone can start one, so their number is bounded. */
+  logins?: {
+    /**
+     * Most login starts accepted within 10 minutes (the time a login may take), across every
+     * instance sharing the store; beyond, a start gets a 503 "busy, try again in a minute" page
+     * (JSON `{ "error": "busy" }`) and the logins under way and every session stay as they are.
+     * Size it as the peak login starts per second times 600. Default `60_000` (100 a second).
+     */
+    maxPending?: number
+  }
   /** Scope for the official account inside WeChat. Default `snsapi_userinfo` (profile). */
   scope?: OfficialAccountScope
   /** Session options. */
@@ -46,7 +56,10 @@ export interface WxAuthConfig {
     /** Cookie name prefix. Default `wxauth`. */
     prefix?: string
   }
-  /** Default path to return to after login. Default `/`. */
+  /**
+   * Default path to return to after login, checked and normalised like a requested `returnTo`
+   * (a path on this site; non-ASCII characters percent-encoded). Default `/`.
+   */
   defaultReturnTo?: string
   /** The WeChat API base URL; the emulator's in development. */
   apiBaseUrl?: string
@@ -74,7 +87,10 @@ export interface WxAuthConfig {
    * `retryable: true` (e.g. the application's database is down).
    */
   onLogin?: (identity: Identity, tokens: TokenSet) => unknown | Promise<unknown>
-  /** Receives secret-free events (login outcomes, restarts, refreshes) for logs and metrics. */
+  /**
+   * Receives secret-free events (login outcomes, restarts, refreshes) for logs and metrics. It may
+   * be async; what it throws or rejects with is ignored, never the user's problem.
+   */
   log?: (event: FlowEvent) => void
   /** The clock, in ms since the epoch. Default `Date.now`; tests move it with the emulator's. */
   now?: () => number

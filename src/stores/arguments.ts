@@ -67,6 +67,23 @@ export function checkTtl(ttl: number): number {
   return Math.ceil(ttl)
 }
 
+/** Largest `limit` of an admission a store accepts. */
+export const MAX_ADMISSIONS = 100_000_000
+
+/** @internal */
+export function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ADMISSIONS) {
+    throw invalidArgument(`limit must be a whole number from 1 to ${MAX_ADMISSIONS}`)
+  }
+  return limit
+}
+
+/**
+ * What the stores put between their prefix and the record of admissions, apart from keys like
+ * lock names. @internal
+ */
+export const ADMISSIONS_KEY = '\u0000admissions'
+
 /**
  * The namespace prefix of a store that shares its backend: 1 to {@link MAX_PREFIX_LENGTH}
  * characters, no control characters, ending with `:`. The final `:` is the boundary that keeps

@@ -1,12 +1,13 @@
 import { invalidArgument } from '../client/errors.js'
-import { checkKey, checkTtl, checkValue } from './arguments.js'
-import type { Lock, Store } from './store.js'
+import { admissionWindow } from './admissions.js'
+import { checkKey, checkLimit, checkTtl, checkValue } from './arguments.js'
+import { LOGIN_KEY_PREFIX, type Lock, type Store } from './store.js'
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
   /**
-   * Most values kept (locks apart); when full, expired values go first, then the oldest written.
-   * Default `100_000`.
+   * Most values kept, locks and login attempts apart; when full, expired values go first, then
+   * the oldest written. Default `100_000`.
    */
   maxEntries?: number
   /**
@@ -22,13 +23,20 @@ export interface MemoryStoreOptions {
 export interface MemoryStore extends Store {
   /** Values and locks held now, expired ones not yet swept included. */
   readonly size: number
-  /** Removes everything, locks included. */
+  /** Removes everything, locks and admissions included. */
   clear(): void
 }
 
 interface Entry {
   value: string
   expiresAt: number
+}
+
+/** Values under one eviction policy, swept for expiry a few at a time. */
+interface Space {
+  entries: Map<string, Entry>
+  /** Goes round the values, checking a few for expiry on each write. */
+  sweeper: IterableIterator<string>
 }
 
 // Values examined for expiry on each write: enough to keep pace with writes, without timers.
@@ -39,9 +47,11 @@ const SWEEP_WHEN_FULL = 8
 /**
  * The default store: a bounded map in this process's memory. Expired entries are removed lazily on
  * access and a few at a time on each write (no timer per key), and the number of values never
- * exceeds `maxEntries`, so a flood of logins that never come back cannot grow it. Locks live in a
- * map of their own that eviction never touches, so a held lock stays held. For one process only:
- * use `wxauth/redis` when the app runs on several.
+ * exceeds `maxEntries`. Login attempts (keys under `login:`) live in a space of their own that is
+ * never evicted, bounded by {@link Store.admit} instead: a flood of logins that never come back
+ * gets "busy" and can push out neither sessions and tokens nor a login in progress. Locks live in
+ * a map of their own that eviction never touches either, so a held lock stays held. For one
+ * process only: use `wxauth/redis` when the app runs on several.
  *
  * @example
  * const store = memoryStore({ maxEntries: 50_000 })
@@ -59,19 +69,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   if (typeof now !== 'function') throw invalidArgument('now must be a function returning ms')
 
   // Map iteration follows insertion order, and a re-set moves a key to the end: the oldest written
-  // come first. Both iterators are kept across calls: a new iterator starts at the front of the
+  // come first. The iterators are kept across calls: a new iterator starts at the front of the
   // map's table and walks over every slot deleted since its last compaction, which on a full store
   // (one eviction per write) would make each write cost up to the table's size.
-  const entries = new Map<string, Entry>()
-  // Goes round the values, checking a few for expiry on each write.
-  let sweeper = entries.keys()
+  const values = space()
+  const attempts = space()
   // Deletes every key it yields, so what it yields next is always the oldest value.
-  let evictor = entries.keys()
+  let evictor = values.entries.keys()
+  const admissions = admissionWindow()
 
   const locks = new Map<string, Entry>()
   // No lock expires before this, a lower bound kept on every take: while the clock is before it,
   // a full lock map has nothing to sweep, which spares a scan on each lock() refused.
   let earliestLock = Number.POSITIVE_INFINITY
+
+  const spaceOf = (key: string): Space => (key.startsWith(LOGIN_KEY_PREFIX) ? attempts : values)
 
   function live(map: Map<string, Entry>, key: string, at: number): Entry | undefined {
     const entry = map.get(key)
@@ -81,12 +93,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     return undefined
   }
 
-  function sweep(at: number, count: number): void {
+  function sweep(target: Space, at: number, count: number): void {
+    const { entries } = target
     for (let i = 0; i < count && entries.size > 0; i++) {
-      let next = sweeper.next()
+      let next = target.sweeper.next()
       if (next.done) {
-        sweeper = entries.keys()
-        next = sweeper.next()
+        target.sweeper = entries.keys()
+        next = target.sweeper.next()
         if (next.done) return
       }
       const entry = entries.get(next.value)
@@ -97,18 +110,22 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   function evictOldest(): void {
     let next = evictor.next()
     if (next.done) {
-      evictor = entries.keys()
+      evictor = values.entries.keys()
       next = evictor.next()
       if (next.done) return
     }
-    entries.delete(next.value)
+    values.entries.delete(next.value)
   }
 
   function write(key: string, entry: Entry, at: number): void {
-    sweep(at, SWEEP_PER_WRITE)
+    const target = spaceOf(key)
+    const { entries } = target
+    sweep(target, at, SWEEP_PER_WRITE)
     entries.delete(key)
-    if (entries.size >= maxEntries) sweep(at, SWEEP_WHEN_FULL)
-    while (entries.size >= maxEntries) evictOldest()
+    if (target === values) {
+      if (entries.size >= maxEntries) sweep(target, at, SWEEP_WHEN_FULL)
+      while (entries.size >= maxEntries) evictOldest()
+    }
     entries.set(key, entry)
   }
 
@@ -126,12 +143,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
 
   return {
     get size() {
-      return entries.size + locks.size
+      return values.entries.size + attempts.entries.size + locks.size
     },
     clear() {
-      entries.clear()
-      sweeper = entries.keys()
-      evictor = entries.keys()
+      for (const target of [values, attempts]) {
+        target.entries.clear()
+        target.sweeper = target.entries.keys()
+      }
+      evictor = values.entries.keys()
+      admissions.clear()
       locks.clear()
       earliestLock = Number.POSITIVE_INFINITY
     },
@@ -141,13 +161,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       const at = now()
       write(key, { value, expiresAt: at + checkTtl(ttl) }, at)
     },
+    async admit(key, value, ttl, limit) {
+      checkKey(key)
+      checkValue(value)
+      const lifetime = checkTtl(ttl)
+      checkLimit(limit)
+      const at = now()
+      if (!admissions.admit(at, at + lifetime, limit)) return false
+      write(key, { value, expiresAt: at + lifetime }, at)
+      return true
+    },
     async add(key, value, ttl) {
       checkKey(key)
       checkValue(value)
       const lifetime = checkTtl(ttl)
       // The check and the write share one synchronous step: no other call runs in between.
       const at = now()
-      if (live(entries, key, at)) return false
+      if (live(spaceOf(key).entries, key, at)) return false
       write(key, { value, expiresAt: at + lifetime }, at)
       return true
     },
@@ -158,21 +188,22 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       const lifetime = checkTtl(ttl)
       // The comparison and the write share one synchronous step: no other call runs in between.
       const at = now()
-      if (live(entries, key, at)?.value !== expected) return false
+      if (live(spaceOf(key).entries, key, at)?.value !== expected) return false
       write(key, { value, expiresAt: at + lifetime }, at)
       return true
     },
     async get(key) {
-      return live(entries, checkKey(key), now())?.value
+      return live(spaceOf(checkKey(key)).entries, key, now())?.value
     },
     async consume(key) {
-      const entry = live(entries, checkKey(key), now())
+      const { entries } = spaceOf(checkKey(key))
+      const entry = live(entries, key, now())
       if (!entry) return undefined
       entries.delete(key)
       return entry.value
     },
     async delete(key) {
-      entries.delete(checkKey(key))
+      spaceOf(checkKey(key)).entries.delete(key)
     },
     async lock(key, ttl) {
       const name = checkKey(key)
@@ -193,6 +224,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       })
     },
   }
+}
+
+function space(): Space {
+  const entries = new Map<string, Entry>()
+  return { entries, sweeper: entries.keys() }
 }
 
 function memoryLock(token: string, expiresAt: number, release: () => boolean): Lock {

@@ -2,8 +2,13 @@
  * Where wxauth keeps short-lived state: login transactions, sessions, users' WeChat tokens and
  * locks. Every method is async and every implementation enforces expiry itself.
  *
- * Keys are plain strings chosen by wxauth (`tx:…`, `session:…`); each store adds its own
+ * Keys are plain strings chosen by wxauth (`login:tx:…`, `session:…`); each store adds its own
  * namespace prefix. Values are strings (usually JSON) that the store never interprets.
+ *
+ * Keys that start with {@link LOGIN_KEY_PREFIX} (`login:`) hold login attempts, which anyone can
+ * create by opening the login link. A store must never let them push out other values: a store
+ * that evicts when full (as the memory store does) keeps them in a space of its own, where
+ * nothing is evicted before its ttl. wxauth bounds their number with {@link Store.admit}.
  */
 export interface Store {
   /** Stores `value` under `key` for `ttl` milliseconds, replacing any previous value. */
@@ -31,6 +36,19 @@ export interface Store {
    * replaced the value resolves `false`).
    */
   swap(key: string, expected: string, value: string, ttl: number): Promise<boolean>
+  /**
+   * Stores `value` under `key` for `ttl` ms like {@link Store.set}, as one of at most `limit`
+   * admissions: resolves `true` when it stored it, and `false`, storing nothing, when `limit`
+   * admissions of this store are still counted. An admission is counted for its whole `ttl`,
+   * whether or not its key is consumed, deleted or replaced sooner, so `limit` bounds how many
+   * values were admitted in any `ttl` (and with them whatever they lead to), not how many are
+   * live. The check and the count are one atomic step across every user of the backend: of any
+   * number of concurrent `admit`s, no more than `limit` minus those counted resolve `true`.
+   *
+   * wxauth admits each login start, so that a flood of them gets "busy, try again" instead of
+   * growing the store without bound. An `admit` that rejects may still have been counted.
+   */
+  admit(key: string, value: string, ttl: number, limit: number): Promise<boolean>
   /** The live value of `key`, or `undefined` when absent or expired. */
   get(key: string): Promise<string | undefined>
   /**
@@ -68,3 +86,6 @@ export interface Lock {
    */
   release(): Promise<boolean>
 }
+
+/** Keys of login attempts start with this; see {@link Store}. */
+export const LOGIN_KEY_PREFIX = 'login:'

@@ -285,7 +285,7 @@ describe('WX-05 / SEC-05: double callbacks, one exchange', () => {
       ...store,
       async set(key, value, ttl) {
         // Hold the first callback inside its first store write, as a slow Redis would.
-        if (key.startsWith('result:') && value.includes('"pending"')) {
+        if (key.startsWith('login:result:') && value.includes('"pending"')) {
           await new Promise<void>((resolve) => {
             releaseWrite = resolve
           })

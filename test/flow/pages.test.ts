@@ -67,6 +67,7 @@ const EXPECTED_STATUS: Record<ProblemCode, number> = {
   code_invalid: 400,
   code_reused: 403,
   snapshot_user: 200,
+  busy: 503,
   wechat_unavailable: 502,
   rate_limited: 429,
   misconfigured: 500,

@@ -41,6 +41,10 @@ function flakyStore(clock: () => number) {
       if (failing.set) throw outage('set')
       return inner.set(key, value, ttl)
     },
+    async admit(key, value, ttl, limit) {
+      if (failing.set) throw outage('admit')
+      return inner.admit(key, value, ttl, limit)
+    },
     async add(key, value, ttl) {
       if (failing.set) throw outage('add')
       return inner.add(key, value, ttl)

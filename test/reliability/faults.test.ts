@@ -99,7 +99,7 @@ function logins(auth: WxAuth, count: number, concurrency: number): Promise<Login
 function storeOf(events: readonly StoreEvent[], login: number | undefined) {
   const own = events.map((e, at) => ({ ...e, at })).filter((e) => e.login === login)
   return {
-    consumed: own.filter((e) => e.op === 'consume' && e.key.startsWith('tx:') && e.hit),
+    consumed: own.filter((e) => e.op === 'consume' && e.key.startsWith('login:tx:') && e.hit),
     sessions: own.filter((e) => e.op === 'set' && e.key.startsWith('session:')),
   }
 }

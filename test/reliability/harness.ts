@@ -38,6 +38,11 @@ export function recordingStore(inner: Store): { store: Store; events: StoreEvent
       await inner.set(key, value, ttl)
       note('set', key)
     },
+    async admit(key, value, ttl, limit) {
+      const admitted = await inner.admit(key, value, ttl, limit)
+      if (admitted) note('set', key)
+      return admitted
+    },
     async add(key, value, ttl) {
       const added = await inner.add(key, value, ttl)
       if (added) note('set', key)

@@ -151,6 +151,15 @@ export const PROBLEMS = {
       en: 'The site can’t complete logins right now. Please try again in a few minutes.',
     },
   },
+  busy: {
+    status: 503,
+    tone: 'notice',
+    title: { zh: '登录人数过多', en: 'Too many logins right now' },
+    message: {
+      zh: '现在同时登录的人太多了，请过一分钟再试。',
+      en: 'Too many people are logging in right now. Please try again in a minute.',
+    },
+  },
   not_configured: {
     status: 400,
     tone: 'info',

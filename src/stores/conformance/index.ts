@@ -14,7 +14,12 @@
 import assert from 'node:assert/strict'
 import { MAX_KEY_LENGTH, MAX_TTL, MAX_VALUE_BYTES } from '../arguments.js'
 import type { Store } from '../store.js'
-import { runAddProcesses, runLockProcesses, runSwapProcesses } from './processes.js'
+import {
+  runAddProcesses,
+  runAdmitProcesses,
+  runLockProcesses,
+  runSwapProcesses,
+} from './processes.js'
 
 /** The store under test. */
 export interface ConformanceTarget {
@@ -326,6 +331,78 @@ export function runStoreConformance(
             assert.equal(won.length, 1, `key ${k} was added by processes [${won.join(', ')}]`)
             assert.equal(values[k], `process-${won[0]}`, `key ${k} holds its winner's value`)
           }
+        })
+      }
+    })
+
+    describe('admit', () => {
+      it('stores up to limit values, then resolves false and stores nothing', async () => {
+        const store = await fresh()
+        for (const key of ['a', 'b', 'c'])
+          assert.equal(await store.admit(key, key, 60_000, 3), true)
+        assert.equal(await store.admit('d', 'd', 60_000, 3), false)
+        assert.equal(await store.get('d'), undefined, 'a refused admission stores nothing')
+        assert.equal(await store.get('a'), 'a')
+        assert.equal(await store.consume('b'), 'b')
+        assert.equal(await store.admit('d', 'd', 60_000, 4), true, 'a higher limit admits more')
+        assert.equal(await store.admit('e', 'e', 60_000, 4), false)
+      })
+
+      it('counts an admission for its whole ttl, though its key is consumed, deleted or replaced', async () => {
+        const store = await fresh()
+        assert.equal(await store.admit('a', 'one', 60_000, 2), true)
+        assert.equal(await store.admit('b', 'two', 60_000, 2), true)
+        assert.equal(await store.consume('a'), 'one')
+        await store.delete('b')
+        await store.set('b', 'three', 60_000)
+        assert.equal(await store.admit('c', 'four', 60_000, 2), false)
+        assert.equal(await store.admit('a', 'five', 60_000, 2), false, 'a key admitted before')
+      })
+
+      it('an admitted value expires like a set one; the admission ends with it', async () => {
+        const store = await fresh()
+        assert.equal(await store.admit('a', 'one', shortTtl, 1), true)
+        assert.equal(await store.admit('b', 'two', 60_000, 1), false)
+        await elapse(shortTtl + 20)
+        await eventually(async () => (await store.get('a')) === undefined)
+        await eventually(async () => await store.admit('b', 'two', 60_000, 1))
+        assert.equal(await store.get('b'), 'two')
+        assert.equal(await store.admit('c', 'three', 60_000, 1), false)
+      })
+
+      it('admissions are apart from add, set and lock, which never count', async () => {
+        const store = await fresh()
+        await store.set('a', 'set', 60_000)
+        assert.equal(await store.add('b', 'added', 60_000), true)
+        assert.ok(await store.lock('c', 60_000))
+        assert.equal(await store.admit('d', 'admitted', 60_000, 1), true)
+        assert.equal(await store.add('e', 'added', 60_000), true, 'add goes on past the limit')
+      })
+
+      it(`of ${RACERS} concurrent admissions under a limit of 10 exactly 10 resolve true`, async () => {
+        const store = await fresh()
+        const results = await Promise.all(
+          Array.from({ length: RACERS }, (_, i) => store.admit(`k${i}`, `v${i}`, 60_000, 10)),
+        )
+        assert.equal(results.filter(Boolean).length, 10)
+        for (const [i, admitted] of results.entries()) {
+          assert.equal(await store.get(`k${i}`), admitted ? `v${i}` : undefined)
+        }
+      })
+
+      if (target.processes) {
+        const { module } = target.processes
+        it('of admissions from 4 processes exactly the limit resolve true', async () => {
+          const limit = 300
+          const { winners } = await runAdmitProcesses({
+            module,
+            prefix: randomPrefix(),
+            processes: 4,
+            keys: 200,
+            limit,
+          })
+          const admitted = winners.reduce((sum, won) => sum + won.length, 0)
+          assert.equal(admitted, limit, `${admitted} of 800 admissions resolved true`)
         })
       }
     })
@@ -664,6 +741,16 @@ export function runStoreConformance(
         ['a key to delete that is too long', (s) => s.delete('k'.repeat(MAX_KEY_LENGTH + 1))],
         ['a non-string key to delete', (s) => s.delete(undefined as unknown as string)],
         ['a key to delete with a control character', (s) => s.delete('k\u0000')],
+        ['an empty key to admit', (s) => s.admit('', 'v', 1_000, 10)],
+        ['a key to admit with a control character', (s) => s.admit('n\u0000x', 'v', 1_000, 10)],
+        ['a zero ttl to admit', (s) => s.admit('n', 'v', 0, 10)],
+        [
+          'an oversize value to admit',
+          (s) => s.admit('n', 'v'.repeat(MAX_VALUE_BYTES + 1), 1_000, 10),
+        ],
+        ['a zero limit', (s) => s.admit('n', 'v', 1_000, 0)],
+        ['a fractional limit', (s) => s.admit('n', 'v', 1_000, 2.5)],
+        ['a non-number limit', (s) => s.admit('n', 'v', 1_000, '9' as unknown as number)],
         // `add` checks like `set`, on an absent key (which a valid add would write) and on a live
         // one (which must reject, not resolve false).
         ['an empty key to add', (s) => s.add('', 'v', 1_000)],

@@ -26,9 +26,10 @@ process.exit(0)
 // Runs in each child: says it is ready, waits for the parent's go (so that all children race at
 // once), then adds every key (or swaps it from the value the parent seeded), in an order of its
 // own with a few in flight, each with a value naming this process, and prints the keys it wrote.
-// Without an atomic add (or swap) across processes, two children write one key.
+// Without an atomic add (or swap) across processes, two children write one key. With a limit, it
+// admits a key of its own for each instead: without an atomic count, more than the limit win.
 const ADD_WORKER = `
-const { module, prefix, keys, id, from } = JSON.parse(process.argv[1])
+const { module, prefix, keys, id, from, limit } = JSON.parse(process.argv[1])
 const made = await (await import(module)).default({ prefix })
 const { store } = made
 const order = Array.from({ length: keys }, (_, k) => k)
@@ -43,9 +44,11 @@ const adder = async () => {
     const k = order[next++]
     const key = 'code:' + k
     const value = 'process-' + id
-    const won = from === undefined
-      ? await store.add(key, value, 120000)
-      : await store.swap(key, from, value, 120000)
+    const won = limit !== undefined
+      ? await store.admit(key + ':' + id, value, 120000, limit)
+      : from === undefined
+        ? await store.add(key, value, 120000)
+        : await store.swap(key, from, value, 120000)
     if (won) added.push(k)
   }
 }
@@ -132,9 +135,25 @@ export async function runSwapProcesses(options: {
   return raceProcesses(options, options.from)
 }
 
+/**
+ * Like {@link runAddProcesses}, with `admit` of a key of each process's own (`code:<k>:<process>`)
+ * under one `limit`: `winners` says which processes had key `k` admitted. @internal
+ */
+export async function runAdmitProcesses(options: {
+  module: string
+  prefix: string
+  processes: number
+  keys: number
+  limit: number
+  timeout?: number
+}): Promise<Pick<AddProcessesResult, 'winners'>> {
+  return raceProcesses(options, undefined, options.limit)
+}
+
 async function raceProcesses(
   options: { module: string; prefix: string; processes: number; keys: number; timeout?: number },
   from: string | undefined,
+  limit?: number,
 ): Promise<AddProcessesResult> {
   const module = isAbsolute(options.module) ? pathToFileURL(options.module).href : options.module
   const { prefix, keys } = options
@@ -148,7 +167,12 @@ async function raceProcesses(
   }
   const children = Array.from({ length: options.processes }, (_, id) =>
     startChild(
-      ['--input-type=module', '-e', ADD_WORKER, JSON.stringify({ module, prefix, keys, id, from })],
+      [
+        '--input-type=module',
+        '-e',
+        ADD_WORKER,
+        JSON.stringify({ module, prefix, keys, id, from, limit }),
+      ],
       options.timeout ?? 60_000,
     ),
   )

@@ -1,9 +1,17 @@
 import { invalidArgument } from '../../client/errors.js'
-import { checkKey, checkPrefix, checkTtl, checkValue, LOCK_SEPARATOR } from '../arguments.js'
+import {
+  ADMISSIONS_KEY,
+  checkKey,
+  checkLimit,
+  checkPrefix,
+  checkTtl,
+  checkValue,
+  LOCK_SEPARATOR,
+} from '../arguments.js'
 import type { Lock, Store } from '../store.js'
 import { adapt, type Commands, type RedisClient, text } from './commands.js'
 import { runner } from './deadline.js'
-import { CONSUME, RELEASE, SWAP } from './scripts.js'
+import { ADMIT, CONSUME, RELEASE, SWAP } from './scripts.js'
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -80,6 +88,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     throw invalidArgument('timeout must be a positive number of milliseconds')
   }
   const run = runner(commands, timeout)
+  const admissions = prefix + ADMISSIONS_KEY
   let getdel = options.getdel !== false
 
   const consumeByScript = (key: string) => ['EVAL', CONSUME, '1', key]
@@ -115,6 +124,19 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
       // `OK` when stored, nil when the key holds a value (Redis expires keys itself).
       return run('add', args, isReply)
+    },
+    async admit(key, value, ttl, limit) {
+      const name = prefix + checkKey(key)
+      const data = checkValue(value)
+      const lifetime = String(checkTtl(ttl))
+      const count = String(checkLimit(limit))
+      // Two commands, each on one key, so that the store still works on Redis Cluster. Counted
+      // first: a SET that then fails leaves an admission counted for nothing, never one too few.
+      const member = `${name}\u0000${crypto.randomUUID()}`
+      const args = ['EVAL', ADMIT, '1', admissions, String(Date.now()), lifetime, count, member]
+      if (!(await run('admit', args, isOne))) return false
+      await run('admit', ['SET', name, data, 'PX', lifetime], ignore)
+      return true
     },
     swap(key, expected, value, ttl) {
       let args: string[]

@@ -28,6 +28,14 @@ export interface Statements {
   release: Statement
   /** `[now]`: deletes up to {@link SWEEP_BATCH} expired rows */
   sweep: Statement
+  /** `[prefix, now]`: deletes the admissions no longer counted */
+  admissionsEnded: Statement
+  /** `[prefix]` → `{ count }`, the admissions counted */
+  admissionsCount: Statement
+  /** `[prefix, countsUntil]`: one more admission */
+  admission: Statement
+  /** `[prefix, count]` */
+  admissionsCounted: Statement
 }
 
 /** An open database with the store's table and statements. @internal */
@@ -89,8 +97,25 @@ export function openDatabase(path: string, table: string, timeout: number): Conn
       )`,
     )
     db.exec(`CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON ${t} (expires_at)`)
+    // Admissions (see Store.admit), one row each, and their count per prefix: counting the rows
+    // on every admission would cost as many steps as there are.
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS "${table}_admissions" (
+        prefix TEXT NOT NULL,
+        ends_at INTEGER NOT NULL
+      )`,
+    )
+    db.exec(
+      `CREATE INDEX IF NOT EXISTS "${table}_admissions_ends_at" ON "${table}_admissions" (prefix, ends_at)`,
+    )
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS "${table}_admitted" (
+        prefix TEXT PRIMARY KEY NOT NULL,
+        count INTEGER NOT NULL
+      )`,
+    )
     db.exec(`PRAGMA busy_timeout = ${timeout}`)
-    const statements = prepare(db, t)
+    const statements = prepare(db, t, table)
     // libsql leaves a prepared statement that failed with SQLITE_BUSY in progress: it resets a
     // statement only before running it again (tursodatabase/libsql-js#228). Until then, every later
     // write on the connection stays uncommitted, holds the write lock against other processes, and
@@ -135,7 +160,9 @@ export function openDatabase(path: string, table: string, timeout: number): Conn
   }
 }
 
-function prepare(db: Database, t: string): Statements {
+function prepare(db: Database, t: string, table: string): Statements {
+  const admissions = `"${table}_admissions"`
+  const admitted = `"${table}_admitted"`
   const upsert = `INSERT INTO ${t} (key, value, expires_at) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`
   // Writes the row only when absent or expired: the WHERE of an upsert's update, atomically (it
@@ -156,6 +183,13 @@ function prepare(db: Database, t: string): Statements {
     sweep: db.prepare(
       `DELETE FROM ${t} WHERE rowid IN
         (SELECT rowid FROM ${t} WHERE expires_at <= ? LIMIT ${SWEEP_BATCH})`,
+    ),
+    admissionsEnded: db.prepare(`DELETE FROM ${admissions} WHERE prefix = ? AND ends_at <= ?`),
+    admissionsCount: db.prepare(`SELECT count FROM ${admitted} WHERE prefix = ?`),
+    admission: db.prepare(`INSERT INTO ${admissions} (prefix, ends_at) VALUES (?, ?)`),
+    admissionsCounted: db.prepare(
+      `INSERT INTO ${admitted} (prefix, count) VALUES (?, ?)
+        ON CONFLICT (prefix) DO UPDATE SET count = excluded.count`,
     ),
   }
 }

@@ -1,5 +1,12 @@
 import { invalidArgument } from '../../client/errors.js'
-import { checkKey, checkPrefix, checkTtl, checkValue, LOCK_SEPARATOR } from '../arguments.js'
+import {
+  checkKey,
+  checkLimit,
+  checkPrefix,
+  checkTtl,
+  checkValue,
+  LOCK_SEPARATOR,
+} from '../arguments.js'
 import { STORE_UNAVAILABLE, StoreError } from '../errors.js'
 import type { Lock, Store } from '../store.js'
 import { openDatabase, SWEEP_EVERY } from './database.js'
@@ -138,6 +145,27 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       })
       sweep(at)
     },
+    async admit(key, value, ttl, limit) {
+      const name = keyOf(key)
+      const data = toSql(checkValue(value))
+      const lifetime = checkTtl(ttl)
+      checkLimit(limit)
+      const [at, admitted] = write('admit', () => {
+        const at = now()
+        const ended = sql.admissionsEnded.run([prefix, at]).changes
+        const counted = Math.max(0, countOf(sql.admissionsCount.get([prefix])) - ended)
+        if (counted >= limit) {
+          if (ended > 0) sql.admissionsCounted.run([prefix, counted])
+          return [at, false] as const
+        }
+        sql.admission.run([prefix, at + lifetime])
+        sql.admissionsCounted.run([prefix, counted + 1])
+        sql.set.run([name, data, at + lifetime])
+        return [at, true] as const
+      })
+      sweep(at)
+      return admitted
+    },
     async add(key, value, ttl) {
       const name = keyOf(key)
       const data = toSql(checkValue(value))
@@ -190,6 +218,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       connection.close()
     },
   }
+}
+
+function countOf(row: unknown): number {
+  return typeof row === 'object' && row !== null && 'count' in row ? Number(row.count) : 0
 }
 
 function rowValue(row: unknown): string | undefined {
