@@ -9,6 +9,7 @@ import {
 import { invalidArgument } from './errors.js'
 import type { CallContext, ClientLogEvent, RetryOptions } from './http.js'
 import { code2Session } from './miniprogram.js'
+import { quietly } from './quietly.js'
 import { type ComponentOptions, exchangeCode, type RequestOptions, refreshToken } from './token.js'
 import { type FetchLike, fetchTransport, undiciTransport } from './transport.js'
 import type { Code2SessionResult, TokenResult, UserInfoResult } from './types.js'
@@ -40,7 +41,10 @@ export interface ClientOptions {
   retry?: RetryOptions | false
   /** Largest response body accepted, in bytes. Default `65536`. */
   maxBodySize?: number
-  /** Receives a secret-free event for every response, retry and error. */
+  /**
+   * Receives a secret-free event for every response, retry and error. It may be async; what it
+   * throws or rejects with is ignored.
+   */
   log?: (event: ClientLogEvent) => void
 }
 
@@ -104,13 +108,16 @@ export function createClient(options: ClientOptions): WeChatClient {
     throw invalidArgument('appSecret is required (or `component` for a third-party platform)')
   }
   const openBaseUrl = checkBaseUrl(options.openBaseUrl ?? DEFAULT_OPEN_BASE_URL, 'openBaseUrl')
+  if (options.log !== undefined && typeof options.log !== 'function') {
+    throw invalidArgument('log must be a function')
+  }
   const ctx: CallContext = {
     transport: options.fetch ? fetchTransport(checkFetch(options.fetch)) : undiciTransport(),
     apiBaseUrl: checkBaseUrl(options.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'apiBaseUrl'),
     timeout: checkPositive(options.timeout ?? 5_000, 'timeout'),
     retry: retryPolicy(options.retry),
     maxBodySize: checkPositive(options.maxBodySize ?? 65_536, 'maxBodySize', 16 * 1024 * 1024),
-    log: options.log,
+    log: quietly(options.log),
     secrets: appSecret ? [appSecret] : [],
   }
   const credentials = { appId, appSecret, component }

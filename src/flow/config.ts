@@ -1,6 +1,7 @@
 import { checkAppId } from '../client/arguments.js'
 import { type ClientOptions, createClient, type WeChatClient } from '../client/client.js'
 import { invalidArgument } from '../client/errors.js'
+import { quietly } from '../client/quietly.js'
 import { MAX_ADMISSIONS } from '../stores/arguments.js'
 import { memoryStore } from '../stores/memory.js'
 import type { Store } from '../stores/store.js'
@@ -143,6 +144,9 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
   if (config.onLogin !== undefined && typeof config.onLogin !== 'function') {
     throw invalidArgument('onLogin must be a function')
   }
+  if (config.log !== undefined && typeof config.log !== 'function') {
+    throw invalidArgument('log must be a function')
+  }
   return {
     apps,
     origin,
@@ -159,7 +163,7 @@ export function resolveConfig(config: WxAuthConfig): ResolvedConfig {
     defaultReturnTo,
     onLogin: config.onLogin,
     budget,
-    log: safeLog(config.log),
+    log: quietly(config.log) ?? (() => {}),
     now: config.now ?? Date.now,
   }
 }
@@ -249,29 +253,3 @@ function checkBasePath(basePath: string): string {
   }
   return basePath
 }
-
-/**
- * A log callback that cannot break a login: neither by throwing nor, when it is async, by
- * rejecting, which would otherwise end the process as an unhandled rejection.
- */
-function safeLog(log: ((event: FlowEvent) => void) | undefined): (event: FlowEvent) => void {
-  if (!log) return () => {}
-  return (event) => {
-    try {
-      const result: unknown = log(event)
-      if (isThenable(result)) result.then(undefined, ignore)
-    } catch {
-      // The application's logger failing is not the user's problem.
-    }
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
-}
-
-function ignore(): void {}

@@ -153,7 +153,8 @@ export async function captureResponse(
 export function captureLog<E>(kind: string, next?: (event: E) => void): (event: E) => void {
   return (event) => {
     captureValue(kind, 'log', event)
-    next?.(event)
+    // What the test's log returns goes back to the library: a promise it must look after.
+    return next?.(event)
   }
 }
 

@@ -71,6 +71,57 @@ describe('memory store bounds', () => {
     expect(Math.max(...sizes.slice(1)) - Math.min(...sizes.slice(1))).toBeLessThan(live * 0.1)
   })
 
+  it('regression (flood evicts sessions): login attempts never push out other values', async () => {
+    const store = memoryStore({ maxEntries: 10 })
+    for (let i = 0; i < 10; i++) await store.set(`session:${i}`, 'user', 60_000)
+    for (let i = 0; i < 100_000; i++) await store.set(`login:tx:${i}`, 'pending', 600_000)
+    for (let i = 0; i < 10; i++) expect(await store.get(`session:${i}`)).toBe('user')
+    expect(store.size).toBe(100_010)
+  })
+
+  it('regression (in-progress logins evicted): a live login attempt or code marker stays until its ttl, however much is written', async () => {
+    let now = 0
+    const store = memoryStore({ now: () => now, maxEntries: 10 })
+    await store.set('login:tx:victim', 'pending', 600_000)
+    expect(await store.add('login:code:abc', '1', 300_000)).toBe(true)
+    for (let i = 0; i < 10_000; i++) await store.set(`tokens:${i}`, 'sealed', 60_000)
+    for (let i = 0; i < 10_000; i++) await store.set(`login:pending:${i}`, '[]', 600_000)
+    now += 299_999
+    expect(await store.get('login:tx:victim')).toBe('pending')
+    expect(await store.add('login:code:abc', '1', 300_000)).toBe(false)
+    now += 1
+    expect(await store.add('login:code:abc', '1', 300_000)).toBe(true)
+    now += 300_000
+    expect(await store.consume('login:tx:victim')).toBeUndefined()
+  })
+
+  it('sweeps expired login attempts as writes go on', async () => {
+    let now = 0
+    const store = memoryStore({ now: () => now })
+    const live = 60_000
+    for (let i = 0; i < 300_000; i++) {
+      await store.set(`login:tx:${i}`, 'pending', 600_000)
+      now += 10
+    }
+    expect(store.size).toBeGreaterThanOrEqual(live)
+    expect(store.size).toBeLessThan(live * 1.25)
+  })
+
+  it('counts admissions for their ttl apart from eviction, and clear() forgets them', async () => {
+    let now = 0
+    const store = memoryStore({ now: () => now, maxEntries: 10 })
+    for (let i = 0; i < 100; i++)
+      expect(await store.admit(`login:tx:${i}`, 'p', 1_000, 100)).toBe(true)
+    expect(await store.admit('login:tx:x', 'p', 1_000, 100)).toBe(false)
+    now += 500
+    // A shorter ttl than those before it still ends in its turn.
+    expect(await store.admit('login:tx:short', 'p', 100, 101)).toBe(true)
+    now += 100
+    expect(await store.admit('login:tx:y', 'p', 1_000, 101)).toBe(true)
+    store.clear()
+    expect(await store.admit('login:tx:z', 'p', 1_000, 1)).toBe(true)
+  })
+
   it('never evicts a live lock: a full store of values keeps it exclusive', async () => {
     const store = memoryStore({ maxEntries: 10 })
     const held = await store.lock('refresh', 60_000)
