@@ -74,7 +74,8 @@ function sampling(store, sample = 200) {
   let seen = 0
   const note = (key, value) => {
     if (seen++ >= sample) return
-    const prefix = key.split(':')[0]
+    const parts = key.split(':')
+    const prefix = parts[0] === 'login' ? `login:${parts[1]}` : parts[0]
     const s = sizes.get(prefix) ?? { count: 0, chars: 0 }
     s.count++
     s.chars += key.length + (value?.length ?? 0)
@@ -84,6 +85,10 @@ function sampling(store, sample = 200) {
     set: (k, v, ttl) => {
       note(k, v)
       return store.set(k, v, ttl)
+    },
+    admit: (k, v, ttl, limit) => {
+      note(k, v)
+      return store.admit(k, v, ttl, limit)
     },
     add: (k, v, ttl) => {
       note(k, v)
@@ -113,6 +118,8 @@ function makeAuth(store) {
     fetch: fakeFetch,
     now: clock,
     session: { revocable: true },
+    // N pending logins at once: admitted, as an app sized for them would be.
+    logins: { maxPending: 2 * N },
   })
 }
 

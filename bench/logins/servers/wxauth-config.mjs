@@ -12,5 +12,7 @@ export function benchAuth(origin) {
     secrets: [secret],
     apiBaseUrl: emulatorUrl,
     openBaseUrl: emulatorUrl,
+    // Sized for the benchmark's load (thousands of starts a second), as the README says to size it.
+    logins: { maxPending: 10_000_000 },
   })
 }
