@@ -254,6 +254,18 @@ describe('what npm pack packs', () => {
     expect(await readFile(join(dir, 'CHANGELOG.md'), 'utf8')).toMatch(/^# Changelog\n/)
   })
 
+  it('says where the project lives: repository, homepage and issue tracker', {
+    timeout: SLOW,
+  }, async () => {
+    const dir = join(await viaTarball, 'node_modules', 'wxauth')
+    const packed = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'))
+    expect(packed).toMatchObject({
+      repository: { type: 'git', url: `git+${REPOSITORY}` },
+      homepage: 'https://github.com/wxauth/wxauth#readme',
+      bugs: { url: 'https://github.com/wxauth/wxauth/issues' },
+    })
+  })
+
   it('has source maps that resolve without src/, and no declaration maps', {
     timeout: SLOW,
   }, async () => {
