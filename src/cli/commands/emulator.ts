@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { createEmulator, EmulatorConfigError, type EmulatorOptions } from '../../emulator/index.js'
 import { maskSecret } from '../../emulator/mask-secret.js'
+import { readJsonFile } from '../json-file.js'
 import { line, type Output, style, UsageError } from '../output.js'
 
 export const emulatorHelp = `Usage: wxauth emulator [--port 8900] [--host 127.0.0.1] [--config file.json]
@@ -106,18 +106,7 @@ export async function emulatorCommand(
 }
 
 async function readConfig(path: string): Promise<EmulatorOptions> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read --config ${path}: ${(error as Error).message}`)
-  }
-  let config: unknown
-  try {
-    config = JSON.parse(text)
-  } catch (error) {
-    throw new UsageError(`--config ${path} is not valid JSON: ${(error as Error).message}`)
-  }
+  const config = await readJsonFile(path)
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new UsageError(
       `--config ${path} must hold a JSON object with "apps", "users" and "behaviour"`,

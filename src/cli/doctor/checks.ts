@@ -52,6 +52,19 @@ const APP_ID_LOOSE = /^[A-Za-z0-9_-]{1,64}$/
 const SECRET_SHAPE = /^[0-9a-f]{32}$/
 const LOCALHOST = new Set(['localhost', '127.0.0.1', '[::1]'])
 
+/**
+ * An AppID as the doctor shows it: quoted when it looks like one typed wrong, masked otherwise
+ * (a secret pasted into the AppID's variable must not be printed).
+ */
+function shownAppId(appId: string): string {
+  return /wx[0-9a-f]{4}/i.test(appId) ? JSON.stringify(appId.slice(0, 40)) : maskSecret(appId)
+}
+
+/** A URL from the configuration as the doctor shows it, without a user or password. */
+function shownUrl(value: string): string {
+  return JSON.stringify(value.replace(/\/\/[^/@]*@/, '//****@'))
+}
+
 /** True for a loopback host name as `createWxAuth` sees it. */
 function isLocalhost(hostname: string): boolean {
   return LOCALHOST.has(hostname)
@@ -81,7 +94,7 @@ export function checkApps(
     } else if (!APP_ID_LOOSE.test(appId)) {
       checks.push({
         status: 'fail',
-        title: `${k.label} AppID ${JSON.stringify(appId.slice(0, 40))} (${idName}) is not an AppID`,
+        title: `${k.label} AppID ${shownAppId(appId)} (${idName}) is not an AppID`,
         why: 'createWxAuth refuses it: an AppID is "wx" and 16 hex characters.',
         fix: `copy the AppID from ${k.console}`,
       })
@@ -89,8 +102,10 @@ export function checkApps(
       idOk = true
       checks.push({
         status: 'warn',
-        title: `${k.label} AppID ${appId} (${idName}) does not look like a WeChat AppID`,
-        why: 'AppIDs are "wx" followed by 16 lowercase hex characters; WeChat answers 40013 to anything else.',
+        title: `${k.label} AppID ${shownAppId(appId)} (${idName}) does not look like a WeChat AppID`,
+        why: SECRET_SHAPE.test(appId)
+          ? 'It has the shape of an AppSecret (32 hex characters): are the AppID and the AppSecret swapped?'
+          : 'AppIDs are "wx" followed by 16 lowercase hex characters; WeChat answers 40013 to anything else.',
         fix: `copy the AppID from ${k.console}`,
       })
     } else {
@@ -159,7 +174,7 @@ export function checkCallback(
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     checks.push({
       status: 'fail',
-      title: `${baseName} ${JSON.stringify(config.baseUrl)} is not an http(s) origin`,
+      title: `${baseName} ${shownUrl(config.baseUrl)} is not an http(s) origin`,
       fix: `set ${baseName} to the public origin of the app, e.g. https://example.com`,
     })
     return { checks, callbackUrl: undefined }
@@ -302,7 +317,7 @@ export function checkBaseUrls(
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
       checks.push({
         status: 'fail',
-        title: `${sourceOf(sources, key)} ${JSON.stringify(value)} is not an http(s) URL`,
+        title: `${sourceOf(sources, key)} ${shownUrl(value)} is not an http(s) URL`,
         fix: `unset it for WeChat (${fallback}) or set it to the emulator's URL, e.g. http://127.0.0.1:8900`,
       })
       return undefined

@@ -2,7 +2,7 @@
  * The configuration an application reads, as `wxauth doctor` and `wxauth url` see it: environment
  * variables, optionally overridden by a JSON file with the same fields in camelCase.
  */
-import { readFile } from 'node:fs/promises'
+import { readJsonFile } from '../json-file.js'
 import { UsageError } from '../output.js'
 
 /** One configuration field: its environment variable, its JSON key and what it is. */
@@ -110,7 +110,7 @@ export async function readConfig(
     if (!field) {
       const byEnv = fields.find((f) => f.env === key)
       throw new UsageError(
-        `"${key}" in ${file} is not a field${byEnv ? `; did you mean "${byEnv.key}"?` : ''} (fields: ${fields.map((f) => f.key).join(', ')})`,
+        `${shownKey(key)} in ${file} is not a field${byEnv ? `; did you mean "${byEnv.key}"?` : ''} (fields: ${fields.map((f) => f.key).join(', ')})`,
       )
     }
     if (value === null || value === '') continue
@@ -134,22 +134,19 @@ export async function readConfig(
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new UsageError(`cannot read --config ${path}: ${(error as Error).message}`)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new UsageError(`--config ${path} is not valid JSON: ${(error as Error).message}`)
-  }
+  const json = await readJsonFile(path)
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new UsageError(`--config ${path} must hold a JSON object such as {"baseUrl": "…"}`)
   }
   return json as Record<string, unknown>
+}
+
+/**
+ * A key of the file as an error may show it: a name, or nothing when it has digits or symbols
+ * (a value typed where a key belongs, perhaps a secret).
+ */
+function shownKey(key: string): string {
+  return /^[A-Za-z_]{1,40}$/.test(key) ? `"${key}"` : 'a key (not shown: it may be a value)'
 }
 
 /** The sealing secrets: comma-separated, blanks dropped. */
