@@ -1,116 +1,31 @@
 /**
  * `wxauth doctor` as a user runs it: `node dist/cli/bin.js doctor …` in a child process, not a
- * TTY, against a real emulator listening on a free port for the live checks.
+ * TTY, against a real emulator standing in for WeChat (without its control API, so that the
+ * doctor gives WeChat's fixes; test/cli/issue-11-doctor.test.ts has the emulator's own).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canarySecret } from '../helpers/canary.js'
-import { captureStream } from '../helpers/capture.js'
 import {
   createEmulator,
   defaultOfficialAccount,
   defaultWebsiteApp,
   type Emulator,
 } from '../helpers/emulator.js'
+import { wechatStandIn } from '../helpers/wechat-stand-in.js'
+import { cleared, closedPort, doctor, failure, lines, websiteAsOfficial } from './doctor-harness.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = join(root, 'dist/cli/bin.js')
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
 const ansi = /\u001b\[/
-
-/** Every variable the doctor reads: cleared so that the test machine's own settings never leak in. */
-const cleared: NodeJS.ProcessEnv = Object.fromEntries(
-  [
-    'WECHAT_APP_ID',
-    'WECHAT_APP_SECRET',
-    'WECHAT_WEBSITE_APP_ID',
-    'WECHAT_WEBSITE_APP_SECRET',
-    'WXAUTH_SECRET',
-    'BASE_URL',
-    'WXAUTH_BASE_PATH',
-    'WECHAT_API_BASE_URL',
-    'WECHAT_OPEN_BASE_URL',
-    'WXAUTH_AUTHORIZED_DOMAIN',
-    'REDIS_URL',
-  ].map((name) => [name, undefined]),
-)
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs `wxauth doctor args` to completion with `env` on top of a cleared environment. */
-function doctor(args: string[], env: NodeJS.ProcessEnv, ms = 15_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'doctor', ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...cleared, ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    // The leak check: what the CLI prints carries no secret.
-    const scanOut = captureStream('child stdout', `wxauth doctor ${args.join(' ')}`)
-    const scanErr = captureStream('child stderr', `wxauth doctor ${args.join(' ')}`)
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      scanOut(chunk)
-      stdout += chunk
-    })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      scanErr(chunk)
-      stderr += chunk
-    })
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`wxauth doctor still running after ${ms} ms\n${stdout}\n${stderr}`))
-    }, ms)
-    child.once('error', reject)
-    child.once('close', (code) => {
-      clearTimeout(timer)
-      const run = { code, stdout, stderr }
-      // No secret from the environment ever appears, whatever the run.
-      for (const secret of secretsIn(env)) {
-        expect(stdout + stderr, 'a secret was printed').not.toContain(secret)
-      }
-      resolve(run)
-    })
-  })
-}
-
-function secretsIn(env: NodeJS.ProcessEnv): string[] {
-  const values = [env.WECHAT_APP_SECRET, env.WECHAT_WEBSITE_APP_SECRET]
-  values.push(...(env.WXAUTH_SECRET ?? '').split(','))
-  const redis = env.REDIS_URL ? URL.parse(env.REDIS_URL) : null
-  if (redis?.password) values.push(redis.password)
-  return values.filter((v): v is string => typeof v === 'string' && v.length >= 4)
-}
-
-/** The lines of one status. */
-function lines(run: Run, status: 'ok' | 'warn' | 'fail' | 'skip'): string[] {
-  return run.stdout.split('\n').filter((l) => l.trimStart().startsWith(`[${status}]`))
-}
-
-/** The `[fail]` line matching `title`, with the indented lines under it. */
-function failure(run: Run, title: RegExp): string {
-  const all = run.stdout.split('\n')
-  const i = all.findIndex((l) => l.trimStart().startsWith('[fail]') && title.test(l))
-  if (i < 0) throw new Error(`no [fail] line matching ${title}:\n${run.stdout}`)
-  const block = [all[i] as string]
-  for (const next of all.slice(i + 1)) {
-    if (!/^ {5,}\S/.test(next)) break
-    block.push(next)
-  }
-  return block.join('\n')
-}
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0
 
@@ -132,17 +47,9 @@ async function waitForPort(port: number, ms = 5000): Promise<void> {
   }
 }
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 const sealing = 'Jq8vR2nX5tL9wK3mP7sD1fG6hZ4cB0yEuAq8vR2n'
 let emulator: Emulator
+let standIn: Awaited<ReturnType<typeof wechatStandIn>>
 let emu: string
 let dir: string
 
@@ -161,6 +68,11 @@ function healthy(): NodeJS.ProcessEnv {
   }
 }
 
+/** The same, offline, with WeChat's base URLs (the checks that need no network). */
+function onWeChat(): NodeJS.ProcessEnv {
+  return { ...healthy(), WECHAT_API_BASE_URL: undefined, WECHAT_OPEN_BASE_URL: undefined }
+}
+
 beforeAll(async () => {
   if (!existsSync(cli)) {
     const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' })
@@ -173,11 +85,13 @@ beforeAll(async () => {
       { ...defaultWebsiteApp, domains: ['example.com'] },
     ],
   })
-  ;({ url: emu } = await emulator.listen({ port: 0 }))
+  standIn = await wechatStandIn(emulator)
+  emu = standIn.url
   dir = await mkdtemp(join(tmpdir(), 'wxauth-doctor-'))
 }, 120_000)
 
 afterAll(async () => {
+  await standIn?.close()
   await emulator?.close()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
@@ -223,7 +137,7 @@ describe('wxauth doctor', () => {
   })
 
   it('a callback URL with a port → fail (10003) with the fix', async () => {
-    const r = await doctor([], { ...healthy(), BASE_URL: 'https://example.com:8443' })
+    const r = await doctor([], { ...onWeChat(), BASE_URL: 'https://example.com:8443' })
     expect(r.code).toBe(1)
     const block = failure(r, /has a port \(8443\)/)
     expect(block).toContain('10003')
@@ -258,13 +172,7 @@ describe('wxauth doctor', () => {
   })
 
   it('a website AppID for the in-WeChat flow → the live probe reads 10016 from the page', async () => {
-    const env = {
-      ...healthy(),
-      WECHAT_APP_ID: defaultWebsiteApp.appId,
-      WECHAT_APP_SECRET: defaultWebsiteApp.secret,
-      WECHAT_WEBSITE_APP_ID: undefined,
-      WECHAT_WEBSITE_APP_SECRET: undefined,
-    }
+    const env = websiteAsOfficial(healthy(), defaultWebsiteApp)
     const r = await doctor(['--live'], env)
     expect(r.code).toBe(1)
     const block = failure(r, /on oauth2\/authorize: WeChat shows page error 10016/)
@@ -345,7 +253,8 @@ describe('wxauth doctor', () => {
       r,
       new RegExp(`network: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`),
     )
-    expect(block).toMatch(/fix: check DNS, the firewall and any proxy/)
+    // Nothing on a loopback port is the emulator not running: WeChat is never on loopback.
+    expect(block).toMatch(/fix: start the emulator \(npx wxauth emulator --port \d+\)/)
     expect(r.stdout).not.toMatch(/40013|40125|AppSecret accepted/)
     // The second app is not asked again once the API is known to be unreachable.
     expect(lines(r, 'skip').join('\n')).toMatch(/not tested, the API is unreachable/)
@@ -403,7 +312,7 @@ describe('wxauth doctor', () => {
       file,
       JSON.stringify({ baseUrl: 'https://example.com:444', wxauthSecret: [sealing] }),
     )
-    const r = await doctor(['--config', file], { ...healthy(), WXAUTH_SECRET: 'short' })
+    const r = await doctor(['--config', file], { ...onWeChat(), WXAUTH_SECRET: 'short' })
     expect(r.code).toBe(1)
     expect(r.stdout).toContain(file)
     expect(failure(r, /has a port \(444\)/)).toMatch(/"baseUrl" in /)

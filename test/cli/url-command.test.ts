@@ -14,6 +14,7 @@ import {
   defaultWebsiteApp,
   type Emulator,
 } from '../helpers/emulator.js'
+import { cleared } from './doctor-harness.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = join(root, 'dist/cli/bin.js')
@@ -21,22 +22,6 @@ const cli = join(root, 'dist/cli/bin.js')
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
 const ansi = /\u001b\[/
 const blocks = /[█▀▄]/
-
-const cleared: NodeJS.ProcessEnv = Object.fromEntries(
-  [
-    'WECHAT_APP_ID',
-    'WECHAT_APP_SECRET',
-    'WECHAT_WEBSITE_APP_ID',
-    'WECHAT_WEBSITE_APP_SECRET',
-    'WXAUTH_SECRET',
-    'BASE_URL',
-    'WXAUTH_BASE_PATH',
-    'WECHAT_API_BASE_URL',
-    'WECHAT_OPEN_BASE_URL',
-    'WXAUTH_AUTHORIZED_DOMAIN',
-    'REDIS_URL',
-  ].map((name) => [name, undefined]),
-)
 
 interface Run {
   code: number | null

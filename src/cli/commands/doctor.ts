@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { checkApps, checkBaseUrls, checkCallback, checkSealingSecrets } from '../doctor/checks.js'
 import { readConfig, sourceOf, variablesHelp } from '../doctor/config.js'
+import { probeEmulator } from '../doctor/emulator.js'
 import {
   type ClockSample,
   clockCheck,
@@ -14,11 +15,13 @@ import { line, type Output, style } from '../output.js'
 export const doctorHelp = `Usage: wxauth doctor [--config file.json] [--live]
 
 Checks the configuration your app reads and predicts WeChat's errors before users hit them:
-AppID and AppSecret shapes, the callback URL (BASE_URL + WXAUTH_BASE_PATH + /callback: https,
-no port, on the authorized domain, else page error 10003), one AppID used for both flows
-(10016 / 10005), the sealing secret, the Redis store (PING, 1 s timeout). With --live it also asks WeChat (or the emulator): a code exchange with a made-up
-code tells a wrong AppID (40013) from a wrong AppSecret (40125) from a network problem, the
-authorize page shows its error code, and the server's Date header checks the clock.
+AppID and AppSecret shapes, the callback URL (BASE_URL + WXAUTH_BASE_PATH + /callback: for
+WeChat https, no port and on the authorized domain, else page error 10003), one AppID used for
+both flows (10016 / 10005), the sealing secret, the Redis store (PING, 1 s timeout). With --live
+it also asks WeChat (or the emulator): a code exchange with a made-up code tells a wrong AppID
+(40013) from a wrong AppSecret (40125) from a network problem, the authorize page shows its error
+code, and the server's Date header checks the clock. An API base URL that answers as the wxauth
+emulator gets the emulator's fixes (its apps, its secrets, its --config), not WeChat's consoles.
 
 Each line is ✓ ok, ! warning or ✗ problem ([ok] / [warn] / [fail] without colour), with a fix
 for every problem. Secrets are never printed, only their last 4 characters.
@@ -99,7 +102,7 @@ export async function doctorCommand(args: string[], output: Output): Promise<num
       title: 'add --live to ask WeChat about the AppIDs, AppSecrets, authorize page and clock',
     })
   } else {
-    await live(report, apps, callbackUrl, bases.apiBaseUrl, bases.openBaseUrl)
+    await live(report, apps, callbackUrl, bases)
   }
 
   const { fail, warn } = report.counts
@@ -118,14 +121,23 @@ export async function doctorCommand(args: string[], output: Output): Promise<num
 
 async function live(
   report: Report,
-  apps: Awaited<ReturnType<typeof checkApps>>['apps'],
+  apps: ReturnType<typeof checkApps>['apps'],
   callbackUrl: string | undefined,
-  apiBaseUrl: string | undefined,
-  openBaseUrl: string | undefined,
+  bases: ReturnType<typeof checkBaseUrls>,
 ): Promise<void> {
   if (apps.length === 0) {
     report.add({ status: 'skip', title: 'no app with a usable AppID and AppSecret to test' })
     return
+  }
+  const { apiBaseUrl, openBaseUrl } = bases
+  // Only a base URL away from WeChat can be the emulator; its fixes are then the emulator's.
+  const emulator =
+    bases.emulator && apiBaseUrl !== undefined ? await probeEmulator(apiBaseUrl) : undefined
+  if (emulator) {
+    report.add({
+      status: 'ok',
+      title: `${apiBaseUrl} answers as the wxauth emulator (${emulator.apps.length} apps; not WeChat)`,
+    })
   }
   const clock: ClockSample[] = []
   if (apiBaseUrl === undefined) {
@@ -138,7 +150,7 @@ async function live(
         continue
       }
       report.progress(`asking ${apiBaseUrl} about ${app.appId}`)
-      const probe = await probeToken(app, apiBaseUrl, clock)
+      const probe = await probeToken(app, apiBaseUrl, clock, emulator)
       report.add(probe.check)
       reachable = probe.reachable
     }
@@ -153,7 +165,7 @@ async function live(
   }
   for (const app of apps) {
     await report.run(`opening the authorize page for ${app.appId}`, () =>
-      probeAuthorize(app.kind, app.appId, callbackUrl, openBaseUrl),
+      probeAuthorize(app.kind, app.appId, callbackUrl, openBaseUrl, emulator),
     )
   }
 }

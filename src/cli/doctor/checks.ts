@@ -200,6 +200,7 @@ export function checkCallback(
   }
   const callbackUrl = `${url.origin}${basePath}/callback`
   const local = isLocalhost(url.hostname)
+  const localhostFix = `use the emulator in development (WECHAT_API_BASE_URL and WECHAT_OPEN_BASE_URL), or set ${baseName} to your public https origin, without a port`
   const withoutPort = `${url.protocol}//${url.hostname}`
   checks.push({ status: 'ok', title: `callback URL ${callbackUrl}` })
 
@@ -212,7 +213,7 @@ export function checkCallback(
       status: 'warn',
       title: 'http://localhost callback with WeChat itself',
       why: 'WeChat redirects only to the authorized domain of the app, never to localhost; WeChat recommends https.',
-      fix: `use the emulator in development (WECHAT_API_BASE_URL and WECHAT_OPEN_BASE_URL), or set ${baseName} to your public https origin`,
+      fix: localhostFix,
     })
   } else {
     checks.push({
@@ -225,14 +226,27 @@ export function checkCallback(
 
   if (url.port === '') {
     checks.push({ status: 'ok', title: 'no port' })
-  } else if (local && emulator) {
-    checks.push({ status: 'ok', title: `port ${url.port}: the emulator allows it on localhost` })
+  } else if (emulator) {
+    // Whether the emulator accepts the port is its app's setting: only --live can tell.
+    const title = `port ${url.port}: the emulator accepts it if its app allows ports on ${url.hostname} (--live checks); WeChat never does (10003)`
+    checks.push(
+      local
+        ? { status: 'ok', title }
+        : {
+            status: 'warn',
+            title,
+            fix: `list "${url.host}" (or "${url.hostname}:*") in the app's "domains" in the emulator's --config`,
+          },
+    )
   } else {
     checks.push({
       status: 'fail',
       title: `the callback URL has a port (${url.port})`,
-      why: 'WeChat rejects a redirect_uri with a port: page error 10003 (redirect_uri域名与后台配置不一致).',
-      fix: `serve the app on the default port (a reverse proxy on 443) and set ${baseName}=${withoutPort.replace(/^http:/, 'https:')}`,
+      why: `WeChat rejects a redirect_uri with a port: page error 10003 (redirect_uri域名与后台配置不一致)${local ? ', and it never redirects to localhost anyway' : ''}.`,
+      // On localhost no port and https make it work either: the emulator does.
+      fix: local
+        ? localhostFix
+        : `serve the app on the default port (a reverse proxy on 443) and set ${baseName}=${withoutPort.replace(/^http:/, 'https:')}`,
     })
   }
 

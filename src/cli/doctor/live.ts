@@ -12,6 +12,14 @@ import {
   WeChatTransportError,
 } from '../../client/errors.js'
 import { type AppKind, type AppPlan, appKinds } from './checks.js'
+import {
+  callbackDomainFix,
+  type EmulatorInfo,
+  notRunningFix,
+  unknownAppFix,
+  wrongKindFix,
+  wrongSecretFix,
+} from './emulator.js'
 import { pingRedis, redactRedisUrl } from './redis.js'
 import type { Check } from './report.js'
 
@@ -35,17 +43,25 @@ export interface TokenProbe {
   reachable: boolean
 }
 
-const NETWORK_FIX =
-  'check DNS, the firewall and any proxy between this machine and the API host; wxauth connects directly (pass a proxying `fetch` to createWxAuth if you need a proxy)'
+/** What to do when `baseUrl` cannot be reached: on loopback it is the emulator, not running. */
+function networkFix(baseUrl: string): string {
+  const host = URL.parse(baseUrl)?.hostname ?? ''
+  if (host === 'localhost' || host === '[::1]' || host.startsWith('127.')) {
+    return notRunningFix(baseUrl)
+  }
+  return `check DNS, the firewall and any proxy between this machine and ${hostOf(baseUrl)}; wxauth connects directly (pass a proxying \`fetch\` to createWxAuth if you need a proxy)`
+}
 
 /**
  * Exchanges a deliberately invalid code. 40029 proves the AppID and AppSecret right; 40125 (or
- * 40001) a wrong secret; 40013 a wrong AppID; a transport error a network problem.
+ * 40001) a wrong secret; 40013 a wrong AppID; a transport error a network problem. With
+ * `emulator` (the API base answered as the emulator), the fixes are the emulator's.
  */
 export async function probeToken(
   app: AppPlan,
   apiBaseUrl: string,
   clock: ClockSample[],
+  emulator?: EmulatorInfo,
 ): Promise<TokenProbe> {
   const k = appKinds[app.kind]
   const host = hostOf(apiBaseUrl)
@@ -78,7 +94,8 @@ export async function probeToken(
       },
     }
   } catch (error) {
-    return { reachable: !isNetwork(error), check: tokenCheck(error, app.kind, label, host) }
+    const check = tokenCheck(error, app, label, apiBaseUrl, emulator)
+    return { reachable: !isNetwork(error), check }
   }
 }
 
@@ -86,8 +103,17 @@ function isNetwork(error: unknown): boolean {
   return error instanceof WeChatTransportError || error instanceof WeChatTimeoutError
 }
 
-function tokenCheck(error: unknown, kind: AppKind, label: string, host: string): Check {
+function tokenCheck(
+  error: unknown,
+  app: AppPlan,
+  label: string,
+  apiBaseUrl: string,
+  emulator: EmulatorInfo | undefined,
+): Check {
+  const { kind } = app
   const k = appKinds[kind]
+  const host = hostOf(apiBaseUrl)
+  const who = emulator ? 'the emulator' : 'WeChat'
   if (error instanceof WeChatApiError) {
     const said = `${error.errcode} ${describeErrcode(error.errcode).en.toLowerCase()}`
     switch (error.errcode) {
@@ -99,39 +125,48 @@ function tokenCheck(error: unknown, kind: AppKind, label: string, host: string):
       case 40001:
         return {
           status: 'fail',
-          title: `${label}: wrong AppSecret (WeChat answered ${said})`,
+          title: `${label}: wrong AppSecret (${who} answered ${said})`,
           why: 'Every login would fail at the code exchange.',
-          fix: `copy the AppSecret again from ${k.console} into ${envName(kind, 'secret')}; after a reset only the new one works`,
+          fix: emulator
+            ? wrongSecretFix(emulator, app.appId, envName(kind, 'secret'))
+            : `copy the AppSecret again from ${k.console} into ${envName(kind, 'secret')}; after a reset only the new one works`,
         }
       case 40013:
         return {
           status: 'fail',
-          title: `${label}: WeChat does not know this AppID (${said})`,
-          why:
-            kind === 'official'
+          title: `${label}: ${who} does not know this AppID (${said})`,
+          why: emulator
+            ? 'The emulator has no app with this AppID: its apps are its built-in demo apps, or those of its --config.'
+            : kind === 'official'
               ? 'It is mistyped, or not an official account or website app (a mini program AppID does not log in on the web).'
               : 'It is mistyped, or not a website app or official account.',
-          fix: `copy the AppID from ${k.console} into ${envName(kind, 'id')}`,
+          fix: emulator
+            ? unknownAppFix(emulator, kind, envName(kind, 'id'))
+            : `copy the AppID from ${k.console} into ${envName(kind, 'id')}`,
         }
       case 40164: {
         const ip = /invalid ip ([0-9a-f.:]+)/i.exec(error.errmsg)?.[1]
         return {
           status: 'fail',
           title: `${label}: this server's IP${ip ? ` ${ip}` : ''} is not in the app's IP whitelist (40164)`,
-          fix: `add it to the IP白名单 in ${k.console}`,
+          fix: emulator
+            ? 'the emulator answers 40164 only when scripted to (POST /__emulator/fail): restart it, or clear the fault'
+            : `add it to the IP白名单 in ${k.console}`,
         }
       }
       case -1:
         return {
           status: 'warn',
-          title: `${label}: WeChat is busy (-1 system error); the credentials were not checked`,
+          title: `${label}: ${who} is busy (-1 system error); the credentials were not checked`,
           fix: 'run wxauth doctor --live again in a minute',
         }
       default:
         return {
           status: 'warn',
           title: `${label}: unexpected answer ${said}`,
-          fix: 'look the code up in the WeChat documentation',
+          fix: emulator
+            ? `see what the emulator was asked and answered: ${apiBaseUrl}/__emulator/requests`
+            : 'look the code up in the WeChat documentation',
         }
     }
   }
@@ -140,7 +175,7 @@ function tokenCheck(error: unknown, kind: AppKind, label: string, host: string):
       status: 'fail',
       title: `network: no answer from ${host} within ${TIMEOUT / 1000} s; ${label} not tested`,
       why: 'A firewall dropping the connection, or a proxy that is required but not used.',
-      fix: NETWORK_FIX.replace('the API host', host),
+      fix: networkFix(apiBaseUrl),
     }
   }
   if (error instanceof WeChatTransportError) {
@@ -149,7 +184,7 @@ function tokenCheck(error: unknown, kind: AppKind, label: string, host: string):
       status: 'fail',
       title: `network: cannot reach ${host}${code ? ` (${code})` : ''}; ${label} not tested`,
       why: networkWhy(code, host, error),
-      fix: NETWORK_FIX.replace('the API host', host),
+      fix: networkFix(apiBaseUrl),
     }
   }
   if (error instanceof WeChatResponseError) {
@@ -243,13 +278,15 @@ export function clockCheck(samples: ClockSample[], apiBaseUrl: string): Check {
 
 /**
  * Opens the authorize link as WeChat's client would (qrconnect as a desktop browser) and reads the
- * page error code WeChat shows (10003, 10005, 10016 …), without following the redirect.
+ * page error code WeChat shows (10003, 10005, 10016 …), without following the redirect. With
+ * `emulator`, the fixes are the emulator's.
  */
 export async function probeAuthorize(
   kind: AppKind,
   appId: string,
   callbackUrl: string,
   openBaseUrl: string,
+  emulator?: EmulatorInfo,
 ): Promise<Check> {
   const k = appKinds[kind]
   const flow = kind === 'official' ? 'oauth2/authorize' : 'qrconnect'
@@ -285,7 +322,7 @@ export async function probeAuthorize(
       why: timedOut
         ? 'A firewall dropping the connection, or a proxy that is required but not used.'
         : networkWhy(code, host, error),
-      fix: NETWORK_FIX.replace('the API host', host),
+      fix: networkFix(openBaseUrl),
     }
   }
   if (response.status >= 300 && response.status < 400) {
@@ -304,13 +341,19 @@ export async function probeAuthorize(
     }
   }
   const errcode = pageErrcode(body)
-  if (errcode !== undefined) return pageErrorCheck(errcode, kind, label, callbackUrl)
+  if (errcode !== undefined) {
+    const page = { kind, appId, label, callbackUrl }
+    return emulator ? emulatorPageCheck(errcode, page, emulator) : pageErrorCheck(errcode, page)
+  }
   if (body.includes('该链接无法访问')) {
+    const who = emulator ? 'the emulator' : 'WeChat'
     return {
       status: 'fail',
-      title: `${label}: WeChat cannot open the link (该链接无法访问)`,
-      why: 'The AppID is unknown to WeChat, or a parameter is wrong.',
-      fix: `check ${envName(kind, 'id')} against ${k.console}`,
+      title: `${label}: ${who} cannot open the link (该链接无法访问)`,
+      why: `The AppID is unknown to ${who}, or a parameter is wrong.`,
+      fix: emulator
+        ? unknownAppFix(emulator, kind, envName(kind, 'id'))
+        : `check ${envName(kind, 'id')} against ${k.console}`,
     }
   }
   return { status: 'ok', title: `${label}: no error page` }
@@ -330,18 +373,27 @@ function pageErrcode(body: string): number | undefined {
   return undefined
 }
 
-function pageErrorCheck(errcode: number, kind: AppKind, label: string, callbackUrl: string): Check {
+/** The authorize page that showed an error: which app, and the callback it was given. */
+interface Page {
+  kind: AppKind
+  appId: string
+  label: string
+  callbackUrl: string
+}
+
+function pageErrorCheck(errcode: number, { kind, label, callbackUrl }: Page): Check {
   const k = appKinds[kind]
   const info = describeErrcode(errcode)
   const title = `${label}: WeChat shows page error ${errcode} (${info.zh})`
-  const host = URL.parse(callbackUrl)?.host ?? callbackUrl
+  const url = URL.parse(callbackUrl)
+  const host = url?.host ?? callbackUrl
   switch (errcode) {
     case 10003:
       return {
         status: 'fail',
         title,
-        why: `The callback host ${host} is not the app's authorized domain, or it has a port.`,
-        fix: `enter ${host.replace(/:\d+$/, '')} in ${k.domain} (the full host: subdomains do not match), and serve without a port`,
+        why: `The callback host ${host} is not the app's authorized domain${url?.port ? ', and it has a port (WeChat allows none)' : ''}.`,
+        fix: `enter ${url?.hostname ?? host} in ${k.domain} (the full host: subdomains do not match)${url?.port ? ', and serve the app without a port (a reverse proxy on 443)' : ''}`,
       }
     case 10005:
       return {
@@ -375,6 +427,38 @@ function pageErrorCheck(errcode: number, kind: AppKind, label: string, callbackU
         title,
         why: info.en,
         fix: `check ${envName(kind, 'id')} and the app's status in ${k.console}`,
+      }
+  }
+}
+
+/** A page error on the emulator: the same codes, fixed in the emulator's apps, not a console. */
+function emulatorPageCheck(errcode: number, page: Page, emulator: EmulatorInfo): Check {
+  const { kind, appId, label, callbackUrl } = page
+  const info = describeErrcode(errcode)
+  const title = `${label}: the emulator shows page error ${errcode} (${info.zh})`
+  const other: AppKind = kind === 'official' ? 'website' : 'official'
+  switch (errcode) {
+    case 10003:
+      return {
+        status: 'fail',
+        title,
+        why: `The emulator's app does not allow callbacks on ${URL.parse(callbackUrl)?.host ?? callbackUrl}.`,
+        fix: callbackDomainFix(emulator, appId, callbackUrl),
+      }
+    case 10005:
+    case 10016:
+      return {
+        status: 'fail',
+        title,
+        why: `${appId} is the emulator's ${appKinds[other].label}, not its ${appKinds[kind].label}.`,
+        fix: `${wrongKindFix(emulator, kind, envName(kind, 'id'))}, and put ${appId} in ${envName(other, 'id')}`,
+      }
+    default:
+      return {
+        status: 'fail',
+        title,
+        why: info.en,
+        fix: `check ${envName(kind, 'id')} against the emulator's apps (${emulator.apps.map((a) => a.appId).join(', ')})`,
       }
   }
 }
