@@ -9,6 +9,7 @@ import {
 import type { FlowEvent } from '../../flow/types.js'
 import { type DevApp, startDevApp, urlHost } from '../dev/app.js'
 import { line, type Output, style, UsageError } from '../output.js'
+import { portInUse } from '../port-in-use.js'
 
 export const devHelp = `Usage: wxauth dev [--port 3000] [--emulator-port 8900] [--host 127.0.0.1]
 
@@ -33,11 +34,9 @@ function portOption(name: string, value: string): number {
   return port
 }
 
-function inUse(error: unknown, option: string, port: number, host: string): unknown {
+async function inUse(error: unknown, option: string, port: number, host: string) {
   if ((error as { code?: string }).code !== 'EADDRINUSE') return error
-  return new Error(
-    `port ${port} on ${host} is in use; pick another with ${option} (0 picks a free one)`,
-  )
+  return portInUse('dev', option, port, host)
 }
 
 function isLoopback(host: string): boolean {
@@ -83,7 +82,7 @@ export async function devCommand(
   try {
     ;({ url: emulatorUrl } = await emulator.listen({ port: emulatorPort, host }))
   } catch (error) {
-    throw inUse(error, '--emulator-port', emulatorPort, host)
+    throw await inUse(error, '--emulator-port', emulatorPort, host)
   }
 
   let app: DevApp
@@ -100,7 +99,7 @@ export async function devCommand(
     })
   } catch (error) {
     await emulator.close()
-    throw inUse(error, '--port', port, host)
+    throw await inUse(error, '--port', port, host)
   }
 
   line(

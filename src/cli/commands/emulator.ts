@@ -3,6 +3,7 @@ import { createEmulator, EmulatorConfigError, type EmulatorOptions } from '../..
 import { maskSecret } from '../../emulator/mask-secret.js'
 import { readJsonFile } from '../json-file.js'
 import { line, type Output, style, UsageError } from '../output.js'
+import { portInUse } from '../port-in-use.js'
 
 export const emulatorHelp = `Usage: wxauth emulator [--port 8900] [--host 127.0.0.1] [--config file.json]
 
@@ -61,9 +62,7 @@ export async function emulatorCommand(
     ;({ url } = await emulator.listen({ port, host: values.host }))
   } catch (error) {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error
-    throw new Error(
-      `port ${port} on ${values.host} is in use; pick another with --port (0 picks a free one)`,
-    )
+    throw await portInUse('emulator', '--port', port, values.host)
   }
 
   line(
