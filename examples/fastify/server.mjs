@@ -2,10 +2,12 @@
 import Fastify from 'fastify'
 import { createWxAuth } from 'wxauth'
 import { wxauth } from 'wxauth/fastify'
+import { configured, portTaken } from '../startup.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
 
-const auth = createWxAuth({
+// Exits with a line naming the variables to set when one is missing.
+const auth = configured(createWxAuth, {
   apps: {
     // 公众号/服务号: logs users in inside WeChat.
     official: { appId: process.env.WECHAT_APP_ID, appSecret: process.env.WECHAT_APP_SECRET },
@@ -33,7 +35,7 @@ await app.register(wxauth, { auth })
 
 app.get('/', async (request, reply) => reply.type('text/html').send(homePage(request.wechat)))
 
-await app.listen({ port })
+await app.listen({ port }).catch(portTaken)
 console.log(`Listening on ${auth.baseUrl}`)
 
 // Nicknames are user input: escape everything WeChat sends before putting it in HTML.

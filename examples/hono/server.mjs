@@ -3,10 +3,12 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createWxAuth } from 'wxauth'
 import { wxauth } from 'wxauth/hono'
+import { configured, listening } from '../startup.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
 
-const auth = createWxAuth({
+// Exits with a line naming the variables to set when one is missing.
+const auth = configured(createWxAuth, {
   apps: {
     // 公众号/服务号: logs users in inside WeChat.
     official: { appId: process.env.WECHAT_APP_ID, appSecret: process.env.WECHAT_APP_SECRET },
@@ -34,7 +36,7 @@ app.use(wxauth(auth))
 
 app.get('/', (c) => c.html(homePage(c.var.wechat)))
 
-serve({ fetch: app.fetch, port }, () => console.log(`Listening on ${auth.baseUrl}`))
+listening(serve({ fetch: app.fetch, port }), auth.baseUrl)
 
 // Nicknames are user input: escape everything WeChat sends before putting it in HTML.
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)

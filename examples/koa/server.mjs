@@ -2,10 +2,12 @@
 import Koa from 'koa'
 import { createWxAuth } from 'wxauth'
 import { wxauth } from 'wxauth/koa'
+import { configured, listening } from '../startup.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
 
-const auth = createWxAuth({
+// Exits with a line naming the variables to set when one is missing.
+const auth = configured(createWxAuth, {
   apps: {
     // 公众号/服务号: logs users in inside WeChat.
     official: { appId: process.env.WECHAT_APP_ID, appSecret: process.env.WECHAT_APP_SECRET },
@@ -37,7 +39,7 @@ app.use((ctx) => {
   ctx.body = homePage(ctx.state.wechat)
 })
 
-app.listen(port, () => console.log(`Listening on ${auth.baseUrl}`))
+listening(app.listen(port), auth.baseUrl)
 
 // Nicknames are user input: escape everything WeChat sends before putting it in HTML.
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)

@@ -2,10 +2,12 @@
 import { createServer } from 'node:http'
 import { createWxAuth } from 'wxauth'
 import { getSession, wxauthHandler } from 'wxauth/node'
+import { configured, listening } from '../startup.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
 
-const auth = createWxAuth({
+// Exits with a line naming the variables to set when one is missing.
+const auth = configured(createWxAuth, {
   apps: {
     // 公众号/服务号: logs users in inside WeChat.
     official: { appId: process.env.WECHAT_APP_ID, appSecret: process.env.WECHAT_APP_SECRET },
@@ -29,7 +31,7 @@ const auth = createWxAuth({
 // Serves /auth/wechat/login, /callback, /logout and /session; resolves false for other paths.
 const handleAuth = wxauthHandler(auth)
 
-createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   if (await handleAuth(req, res)) return
   if (req.url !== '/') {
     res.writeHead(404).end('Not Found')
@@ -38,7 +40,8 @@ createServer(async (req, res) => {
   const session = await getSession(auth, req)
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
   res.end(homePage(session))
-}).listen(port, () => console.log(`Listening on ${auth.baseUrl}`))
+})
+listening(server.listen(port), auth.baseUrl)
 
 // Nicknames are user input: escape everything WeChat sends before putting it in HTML.
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)

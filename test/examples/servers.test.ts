@@ -26,12 +26,19 @@ const examples = {
   hono: ['@hono/node-server', 'hono'],
 } satisfies Record<string, string[]>
 
+it('startup.mjs, which they share, imports only Node.js', async () => {
+  const imports = await importsOf('examples/startup.mjs')
+  expect(imports.filter((m) => !m.startsWith('node:'))).toEqual([])
+})
+
 describe.each(Object.entries(examples))('examples/%s', (name, framework) => {
   const file = `examples/${name}/server.mjs`
 
-  it('imports only its framework, wxauth and wxauth/<framework>', async () => {
+  it('imports only its framework, wxauth and wxauth/<framework> (and ../startup.mjs)', async () => {
     const imports = (await importsOf(file)).filter((m) => !m.startsWith('node:'))
-    expect(imports.sort()).toEqual([...framework, 'wxauth', `wxauth/${name}`].sort())
+    expect(imports.sort()).toEqual(
+      [...framework, 'wxauth', `wxauth/${name}`, '../startup.mjs'].sort(),
+    )
   })
 
   it('logs a WeChat user in and out', async () => {

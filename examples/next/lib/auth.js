@@ -6,7 +6,17 @@ let auth
 // Created on first use rather than at import: `next build` imports every route without the
 // runtime environment, and createWxAuth rejects a configuration with missing values.
 export function getAuth() {
-  auth ??= createWxAuth({
+  if (auth) return auth
+  const missing = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WXAUTH_SECRET'].filter(
+    (name) => !process.env[name],
+  )
+  if (missing.length > 0) {
+    // Next.js reads the variables from .env.local in the app's folder.
+    throw new Error(
+      `Missing configuration: set ${missing.join(', ')} in examples/next/.env.local (against the emulator: cp examples/emulator.env examples/next/.env.local)`,
+    )
+  }
+  auth = createWxAuth({
     apps: {
       // 公众号/服务号: logs users in inside WeChat.
       official: { appId: process.env.WECHAT_APP_ID, appSecret: process.env.WECHAT_APP_SECRET },
