@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { hideSkipNotes } from './test/skipped-reporter.js'
 
 export default defineConfig({
   test: {
@@ -7,6 +8,8 @@ export default defineConfig({
     setupFiles: ['./test/setup/secrets.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    reporters: ['default', './test/summary-reporter.ts'],
+    // A file that skips for want of Redis or Chromium notes it; one line sums the notes up.
+    onConsoleLog: hideSkipNotes,
+    reporters: ['default', './test/skipped-reporter.ts', './test/summary-reporter.ts'],
   },
 })

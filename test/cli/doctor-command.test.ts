@@ -18,6 +18,7 @@ import {
   defaultWebsiteApp,
   type Emulator,
 } from '../helpers/emulator.js'
+import { REDIS_SERVER, redisServerInstalled } from '../helpers/redis.js'
 import { wechatStandIn } from '../helpers/wechat-stand-in.js'
 import { cleared, closedPort, doctor, failure, lines, websiteAsOfficial } from './doctor-harness.js'
 
@@ -27,7 +28,7 @@ const cli = join(root, 'dist/cli/bin.js')
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
 const ansi = /\u001b\[/
 
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0
+const hasRedisServer = redisServerInstalled()
 
 /** Resolves once something accepts connections on `port`. */
 async function waitForPort(port: number, ms = 5000): Promise<void> {
@@ -277,7 +278,7 @@ describe('wxauth doctor', () => {
   it.skipIf(!hasRedisServer)('a reachable Redis (redis-server) answers PING', async () => {
     const port = await closedPort()
     const server = spawn(
-      'redis-server',
+      REDIS_SERVER,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     )

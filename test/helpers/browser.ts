@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { captureSnapshot, responderOf, settleLater } from './capture.js'
+import { need } from './requirements.js'
 
 /** Debian's Chromium; `.ci/run` installs it when missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -12,11 +13,11 @@ export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results',
 
 /** Whether browser tests can run here; under CI a missing Chromium is a failure, not a skip. */
 export function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true
-  if (process.env.CI === 'true')
-    throw new Error(`Chromium not found at ${CHROMIUM}; .ci/run installs it`)
-  console.warn(`Skipping browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`)
-  return false
+  return need(existsSync(CHROMIUM), {
+    tests: 'browser tests',
+    missing: `no Chromium at ${CHROMIUM} (CHROMIUM_PATH)`,
+    install: 'apt-get install chromium',
+  })
 }
 
 /**

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { Socket } from 'node:net'
+import { need } from './requirements.js'
 
 /** The Redis the tests use. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -7,7 +9,7 @@ export const START_REDIS =
 
 /**
  * Whether Redis answers at REDIS_URL. Under CI a missing Redis is a failure, not a skip; elsewhere
- * the caller skips with a message saying how to start one.
+ * the caller skips, and the run's closing note says how to start one.
  */
 export async function redisReachable(): Promise<boolean> {
   const { hostname, port } = new URL(REDIS_URL)
@@ -25,11 +27,22 @@ export async function redisReachable(): Promise<boolean> {
     })
     socket.connect(Number(port || 6379), hostname)
   })
-  if (!ok && process.env.CI === 'true') {
-    throw new Error(
-      `No Redis at ${REDIS_URL} (REDIS_URL); CI must provide one, e.g. ${START_REDIS}`,
-    )
-  }
-  if (!ok) console.warn(`Skipping: no Redis at ${REDIS_URL}. Start one with:\n  ${START_REDIS}`)
-  return ok
+  return need(ok, {
+    tests: 'Redis tests',
+    missing: `no Redis at ${REDIS_URL} (REDIS_URL)`,
+    install: `apt-get install redis-server, then ${START_REDIS}`,
+  })
+}
+
+/** The redis-server binary the tests that run their own servers start (REDIS_SERVER). */
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server'
+
+/** Whether REDIS_SERVER runs; under CI a missing one is a failure, elsewhere a noted skip. */
+export function redisServerInstalled(): boolean {
+  const installed = spawnSync(REDIS_SERVER, ['--version']).status === 0
+  return need(installed, {
+    tests: 'tests that run their own redis-server',
+    missing: `no ${REDIS_SERVER} (REDIS_SERVER)`,
+    install: 'apt-get install redis-server',
+  })
 }
