@@ -54,9 +54,14 @@ export async function main(argv: string[], output: Output, stop: AbortSignal): P
   try {
     return await command(rest, output, stop)
   } catch (error) {
-    const usage =
-      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    output.err.write(`wxauth ${name}: ${(error as Error).message}\n`)
+    const code = (error as { code?: string }).code
+    const usage = error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')
+    // parseArgs quotes a stray argument, which may be a secret typed without its option.
+    const message =
+      code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+        ? 'unexpected argument (not shown: it may be a value); this command takes options only'
+        : (error as Error).message
+    output.err.write(`wxauth ${name}: ${message}\n`)
     if (usage) output.err.write(`Run "wxauth ${name} --help" for usage.\n`)
     return usage ? 2 : 1
   }

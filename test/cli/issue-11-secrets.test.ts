@@ -60,7 +60,7 @@ const broken: Record<string, { text: string; at: RegExp }> = {
   'a dotenv file': { text: `WECHAT_APP_SECRET=${secret}\n`, at: /line 1, column 1/ },
 }
 
-describe('issue 11: a malformed --config never echoes the file (no part of a secret)', () => {
+describe('issue 11: the CLI never prints part of a secret', () => {
   for (const [command, extra] of [
     ['doctor', []],
     ['emulator', ['--port', '0']],
@@ -87,6 +87,16 @@ describe('issue 11: a malformed --config never echoes the file (no part of a sec
     expect(r.stderr).toMatch(/a key \(not shown: it may be a value\) in .* is not a field/)
     expectNoPartOf(r.output, secret)
   })
+
+  it.each(['url', 'doctor', 'emulator', 'dev'])(
+    'a stray argument to wxauth %s is not echoed',
+    async (command) => {
+      const r = await wxauth([command, secret])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain('unexpected argument (not shown: it may be a value)')
+      expectNoPartOf(r.output, secret)
+    },
+  )
 
   it('an AppSecret in the AppID variable is masked, and called a likely swap', async () => {
     const r = await wxauth(['doctor'], { WECHAT_APP_ID: secret, WECHAT_APP_SECRET: secret })
