@@ -98,6 +98,16 @@ describe('issue 11: the CLI never prints part of a secret', () => {
     },
   )
 
+  it('a secret typed as a key of the emulator file is not echoed', async () => {
+    const file = join(dir, 'emulator-key.json')
+    const app = { appId: 'wx5f1c3a9e2b7d4f60', secret: 'x'.repeat(32), kind: 'official' }
+    await writeFile(file, JSON.stringify({ apps: [{ ...app, [secret]: '' }] }))
+    const r = await wxauth(['emulator', '--port', '0', '--config', file])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('"apps[0].…" is not a known field')
+    expectNoPartOf(r.output, secret)
+  })
+
   it('an AppSecret in the AppID variable is masked, and called a likely swap', async () => {
     const r = await wxauth(['doctor'], { WECHAT_APP_ID: secret, WECHAT_APP_SECRET: secret })
     expect(r.code).toBe(1)

@@ -54,7 +54,7 @@ export async function emulatorCommand(
   } catch (error) {
     if (!(error instanceof EmulatorConfigError)) throw error
     throw new UsageError(
-      `invalid configuration${values.config ? ` in ${values.config}` : ''}: ${error.message}`,
+      `invalid configuration${values.config ? ` in ${values.config}` : ''}: ${withoutOddKeys(error.message)}`,
     )
   }
   let url: string
@@ -112,6 +112,17 @@ async function readConfig(path: string): Promise<EmulatorOptions> {
     )
   }
   return config as EmulatorOptions
+}
+
+/**
+ * The emulator names the field at fault by its path in the file (`"apps[0].secret"`); a key that
+ * is not a name (digits or symbols: a value typed as a key, perhaps a secret) is not shown.
+ */
+function withoutOddKeys(message: string): string {
+  return message.replace(/^"([^"]*)"/, (_, path: string) => {
+    const parts = path.split('.').map((part) => (/^[A-Za-z_]+(\[\d+\])*$/.test(part) ? part : '…'))
+    return `"${parts.join('.')}"`
+  })
 }
 
 function isLoopback(host: string): boolean {
