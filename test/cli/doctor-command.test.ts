@@ -1,7 +1,7 @@
 /**
  * `wxauth doctor` as a user runs it: `node dist/cli/bin.js doctor …` in a child process, not a
  * TTY, against a real emulator standing in for WeChat (without its control API, so that the
- * doctor gives WeChat's fixes; test/cli/issue-11-doctor.test.ts has the emulator's own).
+ * doctor gives WeChat's fixes; test/cli/doctor-emulator.test.ts has the emulator's own).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'

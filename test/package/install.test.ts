@@ -1,5 +1,5 @@
 /**
- * The package as a user gets it (issue 11, items 6 and 7). The README's Install commands run as
+ * The package as a user gets it. The README's Install commands run as
  * written, each into a fresh project, with the repository's address replaced by a git repository
  * made from this working tree: from a git URL, and from a tarball that `npm pack` makes in a
  * "clone" (the copy, with this checkout's node_modules). Then every subpath of the exports map is

@@ -1,4 +1,4 @@
-/** `VERSION` (User-Agent, `wxauth --version`) is derived from package.json (issue 11, item 7). */
+/** `VERSION` (User-Agent, `wxauth --version`) is derived from package.json. */
 import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 6: `npm test` without Chromium or Redis. With CI=true the files that need them
+ * `npm test` without Chromium or Redis. With CI=true the files that need them
  * fail (not skip); elsewhere they skip and the run prints one line saying what was skipped and how
  * to install it, not a warning per file. Runs the real vitest config on the real files in a
  * subprocess, with Chromium, Redis and redis-server pointed at nothing (and no redis-server on
@@ -58,7 +58,7 @@ function vitest(files: string[], ci: boolean) {
   return { code: run.status, output: `${run.stdout}\n${run.stderr}` }
 }
 
-describe('issue 11: npm test without Chromium or Redis', () => {
+describe('regression: npm test without Chromium or Redis', () => {
   it('outside CI: the files skip, and one line says what was skipped and how to install it', () => {
     const r = vitest(needy, false)
     expect(r.code, r.output).toBe(0)

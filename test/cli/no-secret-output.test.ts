@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 4: the CLI never prints part of a secret. A `--config` file that is not JSON is
+ * The CLI never prints part of a secret. A `--config` file that is not JSON is
  * reported by file, line and column, never quoted (JSON.parse's messages quote 9 characters
  * around the error); a secret typed where a key or an AppID belongs is not echoed either.
  */
@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, Proc } from '../examples/harness.js'
 import { canarySecret } from '../helpers/canary.js'
 
-const secret = canarySecret('issue-11-config')
+const secret = canarySecret('cli-config')
 let dir: string
 
 beforeAll(async () => {
   ensureBuilt()
-  dir = await mkdtemp(join(tmpdir(), 'wxauth-issue-11-'))
+  dir = await mkdtemp(join(tmpdir(), 'wxauth-cli-output-'))
 }, 120_000)
 
 afterAll(async () => {
@@ -60,7 +60,7 @@ const broken: Record<string, { text: string; at: RegExp }> = {
   'a dotenv file': { text: `WECHAT_APP_SECRET=${secret}\n`, at: /line 1, column 1/ },
 }
 
-describe('issue 11: the CLI never prints part of a secret', () => {
+describe('regression: the CLI never prints part of a secret', () => {
   for (const [command, extra] of [
     ['doctor', []],
     ['emulator', ['--port', '0']],

@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 6, for the examples: examples/README.md's run lines carry the emulator's
+ * The examples: examples/README.md's run lines carry the emulator's
  * configuration (`--env-file=examples/emulator.env`); an example started without configuration
  * exits with a line naming the variables to set, and on a port in use with the `PORT=N` to start
  * on instead, never a stack trace.
@@ -39,7 +39,7 @@ async function start(name: string, env: NodeJS.ProcessEnv, args: string[] = []) 
 
 beforeAll(() => ensureBuilt(), 120_000)
 
-describe('issue 11: examples/README.md run lines include --env-file=examples/emulator.env', () => {
+describe('regression: examples/README.md run lines include --env-file=examples/emulator.env', () => {
   it('every node run line of an example, and the Next.js line after its .env.local', async () => {
     const readme = await readFile(join(root, 'examples/README.md'), 'utf8')
     const runs = readme.split('\n').filter((l) => /node .*examples\/\w+\/server\.mjs/.test(l))
@@ -59,7 +59,7 @@ describe('issue 11: examples/README.md run lines include --env-file=examples/emu
   })
 })
 
-describe('issue 11: an example without configuration names the variables to set', () => {
+describe('regression: an example without configuration names the variables to set', () => {
   it.each(examples)('examples/%s with an empty environment', async (name) => {
     const r = await start(name, {})
     expect(r.code).not.toBe(0)
@@ -81,7 +81,7 @@ describe('issue 11: an example without configuration names the variables to set'
   })
 })
 
-describe('issue 11: an example on a port in use says PORT=N', () => {
+describe('regression: an example on a port in use says PORT=N', () => {
   let taken: Server
   let port: number
 

@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 6: `wxauth doctor --live` against the emulator gives the emulator's fixes, not
+ * `wxauth doctor --live` against the emulator gives the emulator's fixes, not
  * WeChat's consoles (mp.weixin.qq.com, open.weixin.qq.com, the IP whitelist); and the port check
  * does not contradict itself.
  */
@@ -52,7 +52,7 @@ function expectNoWeChatConsole(r: Run): void {
   expect(r.stdout).not.toMatch(/mp\.weixin\.qq\.com|open\.weixin\.qq\.com →|IP白名单|网页授权域名/)
 }
 
-describe('issue 11: doctor --live against the emulator gives the emulator fix', () => {
+describe('regression: doctor --live against the emulator gives the emulator fix', () => {
   it('tells the emulator from WeChat, and a healthy emulator setup passes', async () => {
     const r = await doctor(['--live'], onEmulator())
     expect(r.code, r.stdout).toBe(0)
@@ -116,7 +116,7 @@ describe('issue 11: doctor --live against the emulator gives the emulator fix', 
   })
 })
 
-describe('issue 11: the doctor port fix does not contradict itself', () => {
+describe('regression: the doctor port fix does not contradict itself', () => {
   it('http://localhost:3000 with WeChat: one fix for the port and for localhost, no https://localhost', async () => {
     const env = {
       ...onEmulator(),

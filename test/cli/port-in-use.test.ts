@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 6: a port in use is one clear line with the command to run again as the user
+ * A port in use is one clear line with the command to run again as the user
  * started it, `npm start -- --port N` under npm (a bare `--port` would go to npm itself), with a
  * port that is free, and no stack trace. A real listener holds the port.
  */
@@ -52,7 +52,7 @@ async function suggested(stderr: string, command: string, option: string): Promi
   return next
 }
 
-describe('issue 11: port-in-use errors show the npm start -- --port N form', () => {
+describe('regression: port-in-use errors show the npm start -- --port N form', () => {
   it('npm start -- --port <taken> → npm start -- --port N', async () => {
     const r = await run('npm', ['start', '--', '--port', String(port), '--emulator-port', '0'])
     expect(r.code).not.toBe(0)
