@@ -12,6 +12,7 @@ import { codeExchangeEndpoints } from './code-usage.js'
 import { type Ctx, parseCookies } from './context.js'
 import { control } from './control.js'
 import type { Core } from './core.js'
+import { crossSiteError, crossSiteReason } from './cross-site.js'
 import { demoCallback, demoCallbackPath } from './demo.js'
 import { type EndpointName, isPageEndpoint } from './endpoints.js'
 import { type Fault, mangle, proxyErrorPage, replacesAnswer, sleep } from './faults.js'
@@ -124,6 +125,15 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 const dropped = Symbol('dropped')
 
+/** Why a write to `/__emulator/` is refused as cross-site (reads pass: they change nothing). */
+function refusedAsCrossSite(core: Core, request: Request, url: URL): string | undefined {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') {
+    return undefined
+  }
+  const own = [url.host, URL.parse(core.baseUrl())?.host ?? url.host]
+  return crossSiteReason(request, own)
+}
+
 /**
  * Builds the handler. It resolves to a Response for every request (`Response.error()` when a
  * `drop` fault is injected) and rejects only with `request.signal.reason` when aborted.
@@ -180,8 +190,10 @@ function dispatcher(core: Core): (request: Request) => Promise<Response> {
       } else if (path === '/') {
         reply = home(ctx)
       } else if (path.startsWith(controlPrefix)) {
+        const crossSite = refusedAsCrossSite(core, request, url)
         const run = emulatorRoute(core, path)
-        reply = run ? await run(ctx) : notFound(path)
+        if (crossSite) reply = controlReply(403, crossSiteError(crossSite))
+        else reply = run ? await run(ctx) : notFound(path)
       } else {
         reply = notFound(path)
       }
