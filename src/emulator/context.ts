@@ -15,6 +15,8 @@ export interface Env {
   world: World
   clock: EmulatorClock
   behaviour: Behaviour
+  /** A redirect_uri on a loopback host may carry a port (`EmulatorOptions.allowLocalPorts`). */
+  allowLocalPorts: boolean
   /** Absolute base URL for links (no trailing slash). */
   baseUrl(): string
   autoApproval(): AutoApproval | undefined

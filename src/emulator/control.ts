@@ -40,6 +40,7 @@ export function publicState(core: Core) {
       secret: maskSecret(app.secret),
     })),
     users: core.world.users.list(),
+    allowLocalPorts: core.allowLocalPorts,
     behaviour: core.behaviour,
     autoApprove: core.autoApproval() ?? null,
     faults: core.faults.list(),

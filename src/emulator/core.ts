@@ -46,6 +46,7 @@ export class Core implements Env {
   readonly world: World
   readonly clock: OffsetClock
   readonly behaviour: Behaviour
+  readonly allowLocalPorts: boolean
   readonly faults = new FaultQueue()
   readonly chaos = new Chaos()
   readonly codeUsage = new CodeUsageCounter()
@@ -61,6 +62,7 @@ export class Core implements Env {
   constructor(options: ResolvedOptions, clock?: () => number) {
     this.world = new World(options)
     this.behaviour = options.behaviour
+    this.allowLocalPorts = options.allowLocalPorts
     this.clock = new OffsetClock(clock)
     this.#publicUrl = options.publicUrl
   }

@@ -146,6 +146,8 @@ export interface Emulator {
   unionid(appId: string, user: string): string | undefined
   /** The user changed their password: their tokens now answer 42007. */
   revokeUser(user: string, opts?: { appId?: string }): void
+  /** Whether a redirect_uri on localhost may carry a port ({@link EmulatorOptions.allowLocalPorts}). */
+  readonly allowLocalPorts: boolean
   /** The apps as configured now (secrets included: these are your own test fixtures). */
   readonly apps: readonly AppConfig[]
   /** The users as configured now. */
@@ -226,6 +228,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     openid: (appId, user) => core.openid(appId, user),
     unionid: (appId, user) => core.unionid(appId, user),
     revokeUser: (user, opts) => core.revokeUser(user, opts),
+    allowLocalPorts: core.allowLocalPorts,
     get apps() {
       return core.world.apps.list()
     },

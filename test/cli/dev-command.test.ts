@@ -89,6 +89,15 @@ describe('wxauth dev', () => {
     expect(new URL(emulator).port).not.toBe('0')
     expect(p.stdout).toContain('simulate scan')
     expect(p.stdout).toContain('consent page')
+    // It turns local ports on, and says so (WeChat itself answers 10003 to a port).
+    expect(p.stdout).toContain(
+      `Local ports are on: the emulator accepts the app's callback on port ${new URL(app).port}`,
+    )
+    expect(p.stdout).toContain('10003')
+    expect(
+      ((await (await fetch(`${emulator}/__emulator/state`)).json()) as { allowLocalPorts: boolean })
+        .allowLocalPorts,
+    ).toBe(true)
 
     // Signed out: the button, in the browser's language.
     const zh = await new Browser(WECHAT_UA).fetch(`${app}/`)

@@ -12,7 +12,7 @@ export const pageErrors: Readonly<Record<number, PageErrorText>> = Object.freeze
   10003: {
     zh: 'redirect_uri域名与后台配置不一致',
     en: 'The redirect_uri domain does not match the callback domain configured for this app.',
-    hint: 'The redirect_uri host must equal an authorized domain exactly (subdomains do not count); ports are not allowed. In the emulator an app domain "host:port" allows that port and "host:*" any port.',
+    hint: 'The redirect_uri host must equal an authorized domain exactly (subdomains do not count), and WeChat refuses any port in it. In the emulator an app domain "host:port" allows that port, "host:*" any port, and allowLocalPorts any port on localhost.',
   },
   10004: { zh: '此公众号被封禁', en: 'This official account is banned.' },
   10005: {

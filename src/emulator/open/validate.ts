@@ -3,7 +3,8 @@
 import { hasControl } from '../api/wire.js'
 import type { AppConfig } from '../config.js'
 import type { Ctx } from '../context.js'
-import { allowsRedirect, scopesOf } from '../model/apps.js'
+import { demoCallbackPath } from '../demo.js'
+import { allowsRedirect, isLoopbackHost, scopesOf } from '../model/apps.js'
 import type { AuthRequest } from '../model/pending.js'
 import { PageError } from './page.js'
 
@@ -40,12 +41,22 @@ function unknownApp(appid: string): PageError {
   })
 }
 
-function checkRedirect(raw: string, domainsOf: AppConfig): void {
+/** The emulator's own demo callback (home page links), which stands in for an app on its host. */
+function isDemoCallback(ctx: Ctx, uri: URL): boolean {
+  return uri.origin === URL.parse(ctx.env.baseUrl())?.origin && uri.pathname === demoCallbackPath
+}
+
+function checkRedirect(ctx: Ctx, raw: string, domainsOf: AppConfig): void {
   const uri = URL.parse(raw)
-  if (!uri || !allowsRedirect(domainsOf, uri)) {
+  if (uri && isDemoCallback(ctx, uri)) return
+  if (!uri || !allowsRedirect(domainsOf, uri, ctx.env.allowLocalPorts)) {
     const domains = (domainsOf.domains ?? []).join(', ') || '(none)'
+    const localPort = uri !== null && uri.port !== '' && isLoopbackHost(uri.hostname)
+    const fix = localPort
+      ? ' For an app on localhost:PORT, start the emulator with allowLocalPorts: true (wxauth emulator --allow-local-ports; wxauth dev does it).'
+      : ''
     throw new PageError(10003, {
-      hint: `The redirect_uri host must equal an authorized domain; ports are not allowed unless the emulator app lists host:port or host:*. Authorized domains of ${domainsOf.appId}: ${domains}.`,
+      hint: `The redirect_uri host must equal an authorized domain, and WeChat refuses any port in it.${fix} Authorized domains of ${domainsOf.appId}: ${domains}.`,
     })
   }
 }
@@ -116,7 +127,7 @@ export function validateAuthorize(ctx: Ctx): AuthorizeLink {
   const componentParam = url.searchParams.get('component_appid')
   const component = componentParam ? env.world.apps.get(componentParam) : undefined
   // On behalf of an official account, the callback must be on the platform's domain.
-  checkRedirect(redirectUri, component?.kind === 'component' ? component : app)
+  checkRedirect(ctx, redirectUri, component?.kind === 'component' ? component : app)
   checkResponseType(url)
   const state = checkState(ctx, env.behaviour.strictStateCharset)
   if (env.behaviour.strictParamOrder) checkOrder(url)
@@ -175,7 +186,7 @@ export function validateQrConnect(ctx: Ctx): QrConnectLink {
       hint: `connect/qrconnect takes a website app appid and scope snsapi_login; ${app.appId} is ${app.kind} and may request: ${allowed.join(', ') || 'nothing'}.`,
     })
   }
-  checkRedirect(redirectUri, app)
+  checkRedirect(ctx, redirectUri, app)
   checkResponseType(url)
   const state = checkState(ctx, env.behaviour.strictStateCharset)
   return { app, req: { appId: app.appId, redirectUri, scope, state } }
