@@ -58,13 +58,14 @@ function chaosState(core: Core) {
 type Route = (core: Core, body: Body) => unknown
 
 const post: Record<string, Route> = {
-  'auto-approve': (core, b) => {
-    if (b.user !== null && typeof b.user !== 'string')
+  'auto-approve': (core, { user, ...options }) => {
+    if (user !== null && typeof user !== 'string')
       throw new BadRequest('"user" must be a string or null')
-    core.autoApprove(
-      b.user as string | null,
-      b.decision === undefined ? {} : { decision: b.decision as 'allow' },
-    )
+    for (const key of Object.keys(options)) {
+      if (!['decision', 'times', 'keep'].includes(key))
+        throw new BadRequest(`"${key}" is not an auto-approve option (decision, times, keep)`)
+    }
+    core.autoApprove(user, options)
     return { autoApprove: core.autoApproval() ?? null }
   },
   faults: (core, { endpoint, times, ...fault }) => {

@@ -15,6 +15,7 @@
  * ```
  * @module wxauth/emulator
  */
+import type { AutoApproveOptions } from './auto-approve.js'
 import type { ChaosOptions, ChaosReport, ChaosSettings } from './chaos.js'
 import type { EmulatorClock } from './clock.js'
 import type { CodeUsage } from './code-usage.js'
@@ -33,6 +34,7 @@ import { createHandler } from './handler.js'
 import type { RequestLogEntry } from './request-log.js'
 import { HttpServer, type ListenInfo, type ListenOptions } from './server.js'
 
+export type { AutoApproval, AutoApproveOptions } from './auto-approve.js'
 export {
   type ChaosFaultKind,
   type ChaosOptions,
@@ -84,8 +86,22 @@ export interface Emulator {
   readonly url: string | undefined
   /** The emulator's clock: `now()` in milliseconds, `advance(seconds)` to expire codes and tokens. */
   readonly clock: EmulatorClock
-  /** Authorize and qrconnect answer with a 302 at once as `user` (null: off). */
-  autoApprove(user: string | null, opts?: { decision?: 'allow' | 'deny' }): void
+  /**
+   * The next authorize or qrconnect request answers with a 302 at once as `user` (allow: with a
+   * code; deny: with state only), then auto-approve is off again: one test's script never answers
+   * the next test's logins. `times` answers that many; `keep: true` every one until
+   * `autoApprove(null)` or `reset()`. It stands in for the user, not for the WeChat client: an
+   * official-account link opened outside WeChat still gets "请在微信客户端打开链接" (and is not
+   * counted). Link errors (10003…) still show, and are not counted either.
+   * @throws {@link EmulatorConfigError} for an unknown user or a bad option.
+   * @example
+   * ```ts
+   * emu.autoApprove('zhangsan')                 // the next login
+   * emu.autoApprove('lisi', { times: 2 })       // the next two
+   * emu.autoApprove('wangwu', { keep: true })   // every login, until emu.autoApprove(null)
+   * ```
+   */
+  autoApprove(user: string | null, opts?: AutoApproveOptions): void
   /**
    * Injects `fault` into the next `times` (default 1) calls of `endpoint`.
    * @throws {@link EmulatorConfigError} on a bad fault, or with 10,000 faults already queued.

@@ -130,7 +130,9 @@ describe('wxauth dev', () => {
     expect(signedOut).toContain('href="/auth/wechat/login"')
     expect(signedOut).not.toContain(zhangsan.official)
 
-    // A desktop browser: the website app's QR login, "scanned" by the auto-approval.
+    // A desktop browser: the website app's QR login, "scanned" by the auto-approval (which
+    // answers one login at a time).
+    await autoApprove(emulator, 'zhangsan')
     const desktop = new Browser(DESKTOP_UA, 'en')
     const desktopHome = await logIn(desktop, app, 'qrconnect')
     expect(desktopHome).toContain(zhangsan.website)

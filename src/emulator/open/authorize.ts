@@ -33,14 +33,13 @@ function outsideWeChat(ctx: Ctx): Reply | undefined {
 export function authorize(ctx: Ctx): Promise<Reply> {
   return runPage('zh', () => {
     const { env, now } = ctx
-    const auto = env.autoApproval()
-    // Auto-approve stands in for the WeChat client, so it skips the User-Agent check.
-    if (!auto) {
-      const notice = outsideWeChat(ctx)
-      if (notice) return notice
-    }
+    // Auto-approve stands in for the user's answer, not for WeChat's client: a normal browser
+    // still gets "请在微信客户端打开链接", and the script waits for a request it can answer.
+    const notice = outsideWeChat(ctx)
+    if (notice) return notice
     const { app, req, forcePopup, forceSnapShot } = validateAuthorize(ctx)
     const wantsInfo = req.scope.split(',').includes('snsapi_userinfo')
+    const auto = env.takeAutoApproval()
     if (auto) return redirectReply(autoApprovedUrl(env, req, auto, now))
     const user = currentUser(ctx)
     if (!user)

@@ -1,5 +1,6 @@
 /** Issuing an authorization code and building the callback URL WeChat redirects to. */
-import type { AutoApproval, Env } from '../context.js'
+import type { AutoApproval } from '../auto-approve.js'
+import type { Env } from '../context.js'
 import type { AuthRequest } from '../model/pending.js'
 import { appendParams } from '../urls.js'
 import { PageError } from './page.js'

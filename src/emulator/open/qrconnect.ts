@@ -21,7 +21,7 @@ export function qrconnect(ctx: Ctx): Promise<Reply> {
   return runPage(lang, () => {
     const { env, now } = ctx
     const { app, req } = validateQrConnect(ctx)
-    const auto = env.autoApproval()
+    const auto = env.takeAutoApproval()
     if (auto) return redirectReply(autoApprovedUrl(env, req, auto, now))
     const session = env.world.qr.create({ ...req, lang }, env.behaviour.qrTtl, now)
     const confirmUrl = `${env.baseUrl()}${qrPath(session.uuid, 'confirm')}`
