@@ -21,6 +21,9 @@ import { authorize, continueAnyway, continuePath } from './open/authorize.js'
 import { consent, snapshotBrowse, snapshotFull } from './open/consent.js'
 import { errorPage } from './open/page.js'
 import { qrConfirm, qrconnect, qrScan, qrStatus } from './open/qrconnect.js'
+import { pageLangOf, qrLangOf } from './open/ua.js'
+import type { Bilingual } from './pages/i18n.js'
+import type { PageLang } from './pages/views.js'
 import { controlReply, type Reply, textReply, toResponse } from './reply.js'
 import { redactTarget } from './request-log.js'
 import { controlPrefix } from './urls.js'
@@ -100,17 +103,29 @@ function notFound(path: string): Reply {
 }
 
 /** What a fault that replaces the answer answers. */
+/** The language of a WeChat page endpoint's answer (qrconnect has its own `lang` parameter). */
+function langOf(ctx: Ctx, endpoint: EndpointName): PageLang {
+  return endpoint === 'connect/qrconnect' ? qrLangOf(ctx.url, ctx.request) : pageLangOf(ctx.request)
+}
+
 function faultAnswer(ctx: Ctx, endpoint: EndpointName, fault: Fault): Reply {
-  if (fault.page !== undefined && isPageEndpoint(endpoint)) return errorPage('zh', fault.page)
+  if (fault.page !== undefined && isPageEndpoint(endpoint)) {
+    return errorPage(langOf(ctx, endpoint), fault.page)
+  }
   return wxError(ctx, fault.errcode ?? -1, fault.errmsg)
 }
 
 /** The developer hint on the error page an internal failure of a page endpoint shows. */
-export const internalErrorHint = 'The emulator hit an internal error.'
+export const internalErrorHint: Readonly<Bilingual> = Object.freeze({
+  zh: '模拟器内部出错。',
+  en: 'The emulator hit an internal error.',
+})
 
 function internalError(ctx: Ctx, endpoint: EndpointName | undefined): Reply {
   if (endpoint === undefined) return controlReply(500, { error: 'internal emulator error' })
-  if (isPageEndpoint(endpoint)) return errorPage('zh', undefined, { hint: internalErrorHint })
+  if (isPageEndpoint(endpoint)) {
+    return errorPage(langOf(ctx, endpoint), undefined, { hint: internalErrorHint })
+  }
   return wxError(ctx, -1)
 }
 

@@ -4,6 +4,7 @@ import { demoLinks } from './demo.js'
 import { maskSecret } from './mask-secret.js'
 import { scopesOf } from './model/apps.js'
 import { appView, currentUser, readForm, userView } from './open/page.js'
+import { pageLangOf } from './open/ua.js'
 import { avatarSvg, renderHome } from './pages/index.js'
 import type { RequestView } from './pages/views.js'
 import { controlReply, htmlReply, type Reply, redirectReply } from './reply.js'
@@ -32,9 +33,10 @@ export function home(ctx: Ctx): Reply {
       if (r.errcode !== undefined) view.errcode = r.errcode
       return view
     })
+  const lang = pageLangOf(ctx.request)
   return htmlReply(
     renderHome({
-      lang: 'zh',
+      lang,
       baseUrl: base,
       apps: env.world.apps.list().map((app) => ({
         ...appView(app),
@@ -47,7 +49,7 @@ export function home(ctx: Ctx): Reply {
       currentUserId: currentUser(ctx)?.id ?? '',
       currentUserAction: `${controlPrefix}current-user`,
       requests,
-      demos: demoLinks(env, base),
+      demos: demoLinks(env, base, lang),
     }),
   )
 }

@@ -128,7 +128,7 @@ describe('oauth2/authorize error pages (§2.3), in order', () => {
       authorizeUrl({ redirect_uri: 'https://evil.example/cb' }),
     )
     expect(html).toContain('redirect_uri域名与后台配置不一致')
-    expect(html).toContain('refuses any port')
+    expect(html).toContain('微信不接受其中带端口')
   })
 
   it('10003 for a port the app’s domains do not allow; host:port allows exactly that port', async () => {

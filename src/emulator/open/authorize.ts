@@ -31,7 +31,7 @@ function outsideWeChat(ctx: Ctx): Reply | undefined {
 
 /** GET /connect/oauth2/authorize */
 export function authorize(ctx: Ctx): Promise<Reply> {
-  return runPage('zh', () => {
+  return runPage(pageLangOf(ctx.request), () => {
     const { env, now } = ctx
     // Auto-approve stands in for the user's answer, not for WeChat's client: a normal browser
     // still gets "请在微信客户端打开链接", and the script waits for a request it can answer.
@@ -44,7 +44,10 @@ export function authorize(ctx: Ctx): Promise<Reply> {
     const user = currentUser(ctx)
     if (!user)
       throw new PageError(undefined, {
-        hint: 'The emulator has no users (POST /__emulator/users).',
+        hint: {
+          zh: '模拟器中没有用户（用 POST /__emulator/users 添加）。',
+          en: 'The emulator has no users (POST /__emulator/users).',
+        },
       })
     // snsapi_base is silent: no page, straight back with a code.
     if (!wantsInfo) {

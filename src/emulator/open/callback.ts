@@ -49,6 +49,11 @@ export function autoApprovedUrl(
   if (auto.decision === 'deny') return deniedUrl(req)
   const user = env.world.users.get(auto.user)
   if (!user)
-    throw new PageError(undefined, { hint: `auto-approve user ${auto.user} does not exist.` })
+    throw new PageError(undefined, {
+      hint: {
+        zh: `自动授权的用户 ${auto.user} 不存在。`,
+        en: `auto-approve user ${auto.user} does not exist.`,
+      },
+    })
   return approvedUrl(req, issueAuthCode(env, req, user.id, user.snapshot === true, now))
 }
