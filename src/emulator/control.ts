@@ -47,6 +47,7 @@ export function publicState(core: Core) {
     chaos: core.chaos.settings() ?? null,
     chaosReport: core.chaos.report(),
     codeUsage: core.codeUsage.report(),
+    consents: core.world.consents.size,
   }
 }
 
@@ -102,6 +103,13 @@ const post: Record<string, Route> = {
   apps: (core, b) => {
     const { secret, ...app } = core.addApp(b)
     return { app: { ...app, secret: maskSecret(secret) } }
+  },
+  'forget-consents': (core, b) => {
+    for (const key of Object.keys(b)) {
+      if (key !== 'appId' && key !== 'user')
+        throw new BadRequest(`"${key}" is not a forget-consents field (appId, user)`)
+    }
+    return { forgotten: core.forgetConsents(b) }
   },
   revoke: (core, b) => {
     if (b.appId !== undefined && typeof b.appId !== 'string')

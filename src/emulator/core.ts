@@ -200,6 +200,18 @@ export class Core implements Env {
     return unionidOf(this.#app(appId), u.id, u.snapshot === true)
   }
 
+  /**
+   * Forgets remembered snsapi_userinfo consents (of one app, one user, or all), so that the
+   * consent page shows again; returns how many were forgotten.
+   */
+  forgetConsents(opts: { appId?: unknown; user?: unknown } = {}): number {
+    if (typeof opts !== 'object' || opts === null) bad('forgetConsents takes { appId?, user? }')
+    const filter: { appId?: string; userId?: string } = {}
+    if (opts.appId !== undefined) filter.appId = this.#app(opts.appId).appId
+    if (opts.user !== undefined) filter.userId = this.#user(opts.user).id
+    return this.world.consents.forget(filter)
+  }
+
   /** The user changed their password: their tokens (for one app, or all) now answer 42007. */
   revokeUser(user: string, opts: { appId?: string } = {}): void {
     this.#user(user)

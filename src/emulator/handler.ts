@@ -16,7 +16,7 @@ import { crossSiteError, crossSiteReason } from './cross-site.js'
 import { demoCallback, demoCallbackPath } from './demo.js'
 import { type EndpointName, isPageEndpoint } from './endpoints.js'
 import { type Fault, mangle, proxyErrorPage, replacesAnswer, sleep } from './faults.js'
-import { avatar, home, switchUser } from './home.js'
+import { avatar, forgetConsentsForm, forgetConsentsPath, home, isForm, switchUser } from './home.js'
 import { authorize, continueAnyway, continuePath } from './open/authorize.js'
 import { consent, snapshotBrowse, snapshotFull } from './open/consent.js'
 import { errorPage } from './open/page.js'
@@ -65,6 +65,11 @@ function emulatorRoute(core: Core, path: string): Run | undefined {
       return continueAnyway
     case `${controlPrefix}current-user`:
       return switchUser
+    case forgetConsentsPath:
+      return (ctx) =>
+        ctx.request.method === 'POST' && isForm(ctx.request)
+          ? forgetConsentsForm(ctx)
+          : control(core, ctx, 'forget-consents')
     case `${controlPrefix}snapshot/browse`:
       return snapshotBrowse
     case `${controlPrefix}snapshot/full`:

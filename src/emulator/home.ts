@@ -48,6 +48,9 @@ export function home(ctx: Ctx): Reply {
       users: env.world.users.list().map((u) => userView(base, u)),
       currentUserId: currentUser(ctx)?.id ?? '',
       currentUserAction: `${controlPrefix}current-user`,
+      consents: env.world.consents.size,
+      consentDays: env.behaviour.rememberConsentDays,
+      forgetConsentsAction: forgetConsentsPath,
       requests,
       demos: demoLinks(env, base, lang),
     }),
@@ -61,6 +64,20 @@ export async function switchUser(ctx: Ctx): Promise<Reply> {
   const user = ctx.env.world.users.get(form.get('user') ?? undefined)
   if (!user) return controlReply(400, { error: 'unknown user' })
   return redirectReply('/', [setCookie(cookieNames.user, user.id)], 303)
+}
+
+/** Path of the home page's "forget consents" form, and of its scripting twin (JSON). */
+export const forgetConsentsPath = `${controlPrefix}forget-consents`
+
+/** POST /__emulator/forget-consents as a form (the home page's button): forget them all, back home. */
+export function forgetConsentsForm(ctx: Ctx): Reply {
+  ctx.env.world.consents.forget()
+  return redirectReply('/', [], 303)
+}
+
+/** Whether a request carries an HTML form (the home page's), not JSON (a script). */
+export function isForm(request: Request): boolean {
+  return /^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '')
 }
 
 /** GET /__emulator/avatar/USER.svg: a generated avatar (a grey default for unknown users). */

@@ -160,6 +160,14 @@ export interface Emulator {
   openid(appId: string, user: string): string
   /** The user's unionid for the app, if the app is bound to an open platform. */
   unionid(appId: string, user: string): string | undefined
+  /**
+   * Forgets remembered snsapi_userinfo consents (of one app, one user, or all), so that the next
+   * snsapi_userinfo authorize shows the consent page again instead of WeChat's silent
+   * re-authorization (a consent is remembered for `behaviour.rememberConsentDays`, 30).
+   * @returns how many consents were forgotten.
+   * @throws {@link EmulatorConfigError} for an unknown app or user.
+   */
+  forgetConsents(opts?: { appId?: string; user?: string }): number
   /** The user changed their password: their tokens now answer 42007. */
   revokeUser(user: string, opts?: { appId?: string }): void
   /** Whether a redirect_uri on localhost may carry a port ({@link EmulatorOptions.allowLocalPorts}). */
@@ -243,6 +251,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     componentAccessToken: (id) => core.componentAccessToken(id).token,
     openid: (appId, user) => core.openid(appId, user),
     unionid: (appId, user) => core.unionid(appId, user),
+    forgetConsents: (opts) => core.forgetConsents(opts),
     revokeUser: (user, opts) => core.revokeUser(user, opts),
     allowLocalPorts: core.allowLocalPorts,
     get apps() {

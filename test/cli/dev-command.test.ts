@@ -89,6 +89,17 @@ describe('wxauth dev', () => {
     expect(new URL(emulator).port).not.toBe('0')
     expect(p.stdout).toContain('simulate scan')
     expect(p.stdout).toContain('consent page')
+    // It says how to see the consent page again, with a command that works.
+    const forget = /curl -d '' (http:\/\/\S+\/__emulator\/forget-consents)$/m.exec(p.stdout)?.[1]
+    expect(forget).toBe(`${emulator}/__emulator/forget-consents`)
+    expect(p.stdout).toContain(`"忘记授权记录 / Forget consents" on ${emulator}/`)
+    const forgot = await fetch(forget as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    })
+    expect(forgot.status).toBe(303)
     // It turns local ports on, and says so (WeChat itself answers 10003 to a port).
     expect(p.stdout).toContain(
       `Local ports are on: the emulator accepts the app's callback on port ${new URL(app).port}`,

@@ -86,6 +86,32 @@ describe.runIf(browserAvailable())('the emulator by hand, in Chromium', () => {
     await context.close()
   })
 
+  it('a remembered consent is silent; "忘记授权记录" on the home page brings the consent page back', async () => {
+    emu.forgetConsents()
+    const context = await browser.newContext({ userAgent: WECHAT_UA, locale: 'zh-CN' })
+    const page = await context.newPage()
+    const demo = async () => {
+      await page.goto(url)
+      await page.getByRole('link', { name: /snsapi_userinfo/ }).click()
+    }
+    await demo()
+    await page.getByRole('button', { name: '允许' }).click()
+    await expect.poll(() => page.textContent('body')).toContain('登录成功')
+    // Within 30 days WeChat does not ask again: straight back to the callback.
+    await demo()
+    await expect.poll(() => page.textContent('body')).toContain('登录成功')
+    expect(await page.getByRole('button', { name: '允许' }).count()).toBe(0)
+
+    await page.goto(url)
+    expect(await page.textContent('body')).toContain('模拟器当前记住 1 条')
+    await page.getByRole('button', { name: '忘记授权记录' }).click()
+    await expect.poll(() => page.textContent('body')).toContain('模拟器当前记住 0 条')
+    await screenshot(page, 'emulator-home-consents-forgotten')
+    await page.getByRole('link', { name: /snsapi_userinfo/ }).click()
+    await expect.poll(() => page.textContent('body')).toContain('获得你的公开信息')
+    await context.close()
+  })
+
   it('a desktop QR login: the QR page, one click on simulate scan, and the page moves on by itself', async () => {
     // The emulator's pages follow the browser's language.
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' })

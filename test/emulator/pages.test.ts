@@ -118,6 +118,9 @@ const views = {
     users: users(),
     currentUserId: 'u_bob',
     currentUserAction: `${BASE}/emulator/current-user`,
+    consents: 2,
+    consentDays: 30,
+    forgetConsentsAction: `${BASE}/emulator/forget-consents`,
     requests: [
       {
         time: '12:01:33',
@@ -182,7 +185,7 @@ function allPages(lang: PageLang): { name: string; doc: string; urls: string[] }
     {
       name: 'home',
       doc: renderHome(h),
-      urls: [h.currentUserAction, ...h.demos.map((x) => x.url), ...avatars],
+      urls: [h.currentUserAction, h.forgetConsentsAction, ...h.demos.map((x) => x.url), ...avatars],
     },
     { name: 'demoCallback', doc: renderDemoCallback(d), urls: [d.homeUrl] },
   ]
@@ -604,12 +607,25 @@ describe('renderHome', () => {
   it('lists users and switches the current user with a POST form', () => {
     const v = views.home('zh')
     const doc = renderHome(v)
-    expect(forms(doc)).toEqual([{ method: 'post', action: v.currentUserAction }])
+    expect(forms(doc)).toEqual([
+      { method: 'post', action: v.currentUserAction },
+      { method: 'post', action: v.forgetConsentsAction },
+    ])
     expect(doc).toContain('name="user" value="u_bob" checked>')
     expect(doc).toContain('快照用户')
     expect(doc).toContain('u_snap')
     expect(doc).toContain(`src="${BASE}/avatar/u_bob.svg"`)
     expect(doc).toMatch(/type="submit">切换当前用户</)
+  })
+
+  it('says how many consents it remembers, and has a button that forgets them', () => {
+    const zh = renderHome(views.home('zh'))
+    expect(zh).toContain('授权记录')
+    expect(zh).toContain('模拟器当前记住 2 条')
+    expect(zh).toMatch(/type="submit">忘记授权记录</)
+    const en = renderHome(views.home('en'))
+    expect(en).toContain('for 30 days')
+    expect(en).toMatch(/type="submit">Forget consents</)
   })
 
   it('shows demo links as buttons, the recent requests and the base URL', () => {

@@ -124,6 +124,15 @@ export async function devCommand(
     output,
     '  answers 10003 to any port in redirect_uri (wxauth emulator: --allow-local-ports).',
   )
+  line(output)
+  line(
+    output,
+    '  A consent is remembered for 30 days, as in WeChat. To see the consent page again, click',
+  )
+  line(
+    output,
+    `  "忘记授权记录 / Forget consents" on ${emulatorUrl}/, or: curl -d '' ${emulatorUrl}/__emulator/forget-consents`,
+  )
   if (!isLoopback(host)) {
     line(output)
     line(

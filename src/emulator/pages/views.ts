@@ -134,6 +134,12 @@ export interface HomeView extends BaseView {
   currentUserId: string
   /** Form target to change the current user; POST with field `user`. */
   currentUserAction: string
+  /** How many snsapi_userinfo consents the emulator remembers (silent re-authorization). */
+  consents: number
+  /** For how many days a consent is remembered. */
+  consentDays: number
+  /** Form target that forgets every remembered consent (POST, no fields). */
+  forgetConsentsAction: string
   requests: RequestView[]
   /** Ready-made login links that come back to the emulator's own demo callback. */
   demos: { label: string; url: string }[]
