@@ -2,6 +2,7 @@
  * Auto-approve: the emulator answers authorize and qrconnect at once, as a script says, for the
  * next request only unless told otherwise, so that one test's script never answers the next's.
  */
+import { EmulatorConfigError } from './config.js'
 
 /** How the script answers: who approves, whether they allow, and for how many requests. */
 export interface AutoApproval {
@@ -26,12 +27,19 @@ export interface AutoApproveOptions {
 /** Most requests one script may answer by count (`keep` has no limit). */
 export const maxAutoApproveTimes = 10_000
 
+const bad = (message: string): never => {
+  throw new EmulatorConfigError(message)
+}
+
 /** The current script, if any. */
 export class AutoApprover {
   #current: AutoApproval | undefined
 
-  /** Sets the script (null turns it off); a bad option goes to `bad` with a message naming it. */
-  set(user: string | null, opts: AutoApproveOptions, bad: (message: string) => never): void {
+  /**
+   * Sets the script (null turns it off).
+   * @throws {@link EmulatorConfigError} naming a bad option.
+   */
+  set(user: string | null, opts: AutoApproveOptions): void {
     if (user === null) {
       this.#current = undefined
       return

@@ -99,7 +99,7 @@ export class Core implements Env {
   autoApprove(user: string | null, opts: AutoApproveOptions = {}): void {
     if (user !== null) this.#user(user)
     if (typeof opts !== 'object' || opts === null) bad('autoApprove options must be an object')
-    this.#auto.set(user, opts, bad)
+    this.#auto.set(user, opts)
   }
 
   /** Queues a fault for the next `times` calls of `endpoint`. */

@@ -27,13 +27,8 @@ function acceptedLang(header: string): 'zh' | 'en' {
   let best: { lang: 'zh' | 'en'; q: number } | undefined
   for (const part of header.slice(0, 512).split(',')) {
     const [tag = '', ...params] = part.trim().toLowerCase().split(';')
-    const lang =
-      tag === 'zh' || tag.startsWith('zh-')
-        ? 'zh'
-        : tag === 'en' || tag.startsWith('en-')
-          ? 'en'
-          : undefined
-    if (!lang) continue
+    const lang = tag.split('-')[0]
+    if (lang !== 'zh' && lang !== 'en') continue
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
     const q = qParam === undefined ? 1 : Number(qParam.slice(2))
     if (Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q }
