@@ -47,7 +47,7 @@ export function publicState(core: Core) {
     chaos: core.chaos.settings() ?? null,
     chaosReport: core.chaos.report(),
     codeUsage: core.codeUsage.report(),
-    consents: core.world.consents.size,
+    consents: core.world.consents.countWithin(core.behaviour.rememberConsentDays, core.clock.now()),
   }
 }
 

@@ -107,12 +107,12 @@ function notFound(path: string): Reply {
   )
 }
 
-/** What a fault that replaces the answer answers. */
 /** The language of a WeChat page endpoint's answer (qrconnect has its own `lang` parameter). */
 function langOf(ctx: Ctx, endpoint: EndpointName): PageLang {
   return endpoint === 'connect/qrconnect' ? qrLangOf(ctx.url, ctx.request) : pageLangOf(ctx.request)
 }
 
+/** What a fault that replaces the answer answers. */
 function faultAnswer(ctx: Ctx, endpoint: EndpointName, fault: Fault): Reply {
   if (fault.page !== undefined && isPageEndpoint(endpoint)) {
     return errorPage(langOf(ctx, endpoint), fault.page)

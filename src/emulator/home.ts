@@ -48,7 +48,7 @@ export function home(ctx: Ctx): Reply {
       users: env.world.users.list().map((u) => userView(base, u)),
       currentUserId: currentUser(ctx)?.id ?? '',
       currentUserAction: `${controlPrefix}current-user`,
-      consents: env.world.consents.size,
+      consents: env.world.consents.countWithin(env.behaviour.rememberConsentDays, ctx.now),
       consentDays: env.behaviour.rememberConsentDays,
       forgetConsentsAction: forgetConsentsPath,
       requests,

@@ -1,6 +1,7 @@
 /** Remembered snsapi_userinfo consents: within N days, re-authorization is silent. */
 
 const key = (appId: string, userId: string) => `${appId}\u0000${userId}`
+const fresh = (at: number, days: number, now: number) => now - at < days * 86_400_000
 
 /** When each (app, user) pair last consented. */
 export class Consents {
@@ -10,9 +11,11 @@ export class Consents {
     this.#at.set(key(appId, userId), now)
   }
 
-  /** How many (app, user) pairs have a remembered consent (expired ones included). */
-  get size(): number {
-    return this.#at.size
+  /** How many consents are less than `days` days old (re-authorization is silent for them). */
+  countWithin(days: number, now: number): number {
+    let count = 0
+    for (const at of this.#at.values()) if (fresh(at, days, now)) count++
+    return count
   }
 
   /** Forgets the consents of one app, one user, both, or all; returns how many it forgot. */
@@ -31,7 +34,7 @@ export class Consents {
   /** Whether the user consented to the app less than `days` days ago. */
   within(appId: string, userId: string, days: number, now: number): boolean {
     const at = this.#at.get(key(appId, userId))
-    return at !== undefined && now - at < days * 86_400_000
+    return at !== undefined && fresh(at, days, now)
   }
 
   clear(): void {
