@@ -14,8 +14,9 @@ export interface AppConfig {
   kind: AppKind
   name?: string
   /**
-   * Authorized callback domains: an exact host (no port allowed), `host:port` to allow that port,
-   * `host:*` to allow any port. A redirect_uri whose host (and port) no entry allows gets 10003.
+   * Authorized callback domains: an exact host (no port allowed, as on WeChat; see
+   * {@link EmulatorOptions.allowLocalPorts}), `host:port` to allow that port, `host:*` to allow any
+   * port. A redirect_uri whose host (and port) no entry allows gets 10003.
    */
   domains?: string[]
   /** Allowed scopes; default by kind (official: snsapi_base, snsapi_userinfo; website: snsapi_login). */
@@ -89,6 +90,14 @@ export interface EmulatorOptions {
   clock?: () => number
   /** Absolute base URL for links (avatars, QR confirm URL); wins over the listen URL when set. */
   publicUrl?: string
+  /**
+   * Lets a redirect_uri on localhost, 127.0.0.1 or [::1] carry a port (`http://localhost:3000/…`)
+   * when the app lists that host. Off by default: like WeChat, which answers 10003 (redirect_uri
+   * 域名与后台配置不一致) to any port, the emulator then accepts a port only where an app's domain
+   * says `host:port` or `host:*`. For local development; `wxauth dev` turns it on, and so does
+   * `wxauth emulator --allow-local-ports`.
+   */
+  allowLocalPorts?: boolean
   behaviour?: BehaviourOptions
   /**
    * A marker for leak scans: 6 to 16 lowercase hex digits that the emulator writes into every
@@ -364,12 +373,21 @@ export interface ResolvedOptions {
   apps: AppConfig[]
   users: UserConfig[]
   publicUrl: string | undefined
+  allowLocalPorts: boolean
   behaviour: Behaviour
   /** '' when off. */
   canary: string
 }
 
-const optionKeys = new Set(['apps', 'users', 'clock', 'publicUrl', 'behaviour', 'canary'])
+const optionKeys = new Set([
+  'apps',
+  'users',
+  'clock',
+  'publicUrl',
+  'allowLocalPorts',
+  'behaviour',
+  'canary',
+])
 
 /**
  * Validates all options (apps and users default to {@link defaultApps} / {@link defaultUsers}; with
@@ -413,5 +431,14 @@ export function resolveOptions(
     }
     publicUrl = u.origin + u.pathname.replace(/\/+$/, '')
   }
-  return { apps, users, publicUrl, behaviour: parseBehaviour(options.behaviour), canary }
+  const allowLocalPorts = options.allowLocalPorts ?? false
+  if (typeof allowLocalPorts !== 'boolean') fail('allowLocalPorts', 'must be a boolean')
+  return {
+    apps,
+    users,
+    publicUrl,
+    allowLocalPorts,
+    behaviour: parseBehaviour(options.behaviour),
+    canary,
+  }
 }

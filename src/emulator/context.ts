@@ -1,23 +1,21 @@
 /** What every route handler gets: the model, the clock, and the request at hand. */
+import type { AutoApproval } from './auto-approve.js'
 import type { EmulatorClock } from './clock.js'
 import type { Behaviour } from './config.js'
 import type { World } from './model/world.js'
 import type { RequestLogEntry } from './request-log.js'
-
-/** The auto-approve script: who approves, and whether they allow. */
-export interface AutoApproval {
-  user: string
-  decision: 'allow' | 'deny'
-}
 
 /** Emulator-wide services handlers use. */
 export interface Env {
   world: World
   clock: EmulatorClock
   behaviour: Behaviour
+  /** A redirect_uri on a loopback host may carry a port (`EmulatorOptions.allowLocalPorts`). */
+  allowLocalPorts: boolean
   /** Absolute base URL for links (no trailing slash). */
   baseUrl(): string
-  autoApproval(): AutoApproval | undefined
+  /** The auto-approve script for this request, counted (one-shot unless `times` or `keep`). */
+  takeAutoApproval(): AutoApproval | undefined
   /** The emulator's own fetch (used by the demo callback to exchange its code in-process). */
   fetch(input: string, init?: RequestInit): Promise<Response>
   /** Recent requests for the home page. */

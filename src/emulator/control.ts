@@ -40,12 +40,14 @@ export function publicState(core: Core) {
       secret: maskSecret(app.secret),
     })),
     users: core.world.users.list(),
+    allowLocalPorts: core.allowLocalPorts,
     behaviour: core.behaviour,
     autoApprove: core.autoApproval() ?? null,
     faults: core.faults.list(),
     chaos: core.chaos.settings() ?? null,
     chaosReport: core.chaos.report(),
     codeUsage: core.codeUsage.report(),
+    consents: core.world.consents.countWithin(core.behaviour.rememberConsentDays, core.clock.now()),
   }
 }
 
@@ -57,13 +59,14 @@ function chaosState(core: Core) {
 type Route = (core: Core, body: Body) => unknown
 
 const post: Record<string, Route> = {
-  'auto-approve': (core, b) => {
-    if (b.user !== null && typeof b.user !== 'string')
+  'auto-approve': (core, { user, ...options }) => {
+    if (user !== null && typeof user !== 'string')
       throw new BadRequest('"user" must be a string or null')
-    core.autoApprove(
-      b.user as string | null,
-      b.decision === undefined ? {} : { decision: b.decision as 'allow' },
-    )
+    for (const key of Object.keys(options)) {
+      if (!['decision', 'times', 'keep'].includes(key))
+        throw new BadRequest(`"${key}" is not an auto-approve option (decision, times, keep)`)
+    }
+    core.autoApprove(user, options)
     return { autoApprove: core.autoApproval() ?? null }
   },
   faults: (core, { endpoint, times, ...fault }) => {
@@ -100,6 +103,13 @@ const post: Record<string, Route> = {
   apps: (core, b) => {
     const { secret, ...app } = core.addApp(b)
     return { app: { ...app, secret: maskSecret(secret) } }
+  },
+  'forget-consents': (core, b) => {
+    for (const key of Object.keys(b)) {
+      if (key !== 'appId' && key !== 'user')
+        throw new BadRequest(`"${key}" is not a forget-consents field (appId, user)`)
+    }
+    return { forgotten: core.forgetConsents(b) }
   },
   revoke: (core, b) => {
     if (b.appId !== undefined && typeof b.appId !== 'string')

@@ -1,5 +1,6 @@
 /** The emulator's state and the operations tests script it with (shared by the JS and HTTP APIs). */
 import { jsCodeTtl } from './api/jscode2session.js'
+import { type AutoApproval, type AutoApproveOptions, AutoApprover } from './auto-approve.js'
 import { Chaos, type ChaosSettings, parseChaosOptions } from './chaos.js'
 import { OffsetClock } from './clock.js'
 import { CodeUsageCounter } from './code-usage.js'
@@ -12,7 +13,7 @@ import {
   type ResolvedOptions,
   type UserConfig,
 } from './config.js'
-import type { AutoApproval, Env } from './context.js'
+import type { Env } from './context.js'
 import { type EndpointName, isEndpointName } from './endpoints.js'
 import { type Fault, FaultQueue, parseFault } from './faults.js'
 import { openidFor } from './ids.js'
@@ -46,13 +47,14 @@ export class Core implements Env {
   readonly world: World
   readonly clock: OffsetClock
   readonly behaviour: Behaviour
+  readonly allowLocalPorts: boolean
   readonly faults = new FaultQueue()
   readonly chaos = new Chaos()
   readonly codeUsage = new CodeUsageCounter()
   readonly log = new RequestLog(500)
   readonly #counts = new Map<EndpointName, number>()
   readonly #publicUrl: string | undefined
-  #auto: AutoApproval | undefined
+  readonly #auto = new AutoApprover()
   /** Set while listening. */
   listenUrl: string | undefined
   /** Set by the handler once built. */
@@ -61,6 +63,7 @@ export class Core implements Env {
   constructor(options: ResolvedOptions, clock?: () => number) {
     this.world = new World(options)
     this.behaviour = options.behaviour
+    this.allowLocalPorts = options.allowLocalPorts
     this.clock = new OffsetClock(clock)
     this.#publicUrl = options.publicUrl
   }
@@ -69,8 +72,13 @@ export class Core implements Env {
     return this.#publicUrl ?? this.listenUrl ?? 'http://127.0.0.1:8900'
   }
 
+  /** The auto-approve script as it stands (not used up). */
   autoApproval(): AutoApproval | undefined {
-    return this.#auto
+    return this.#auto.peek()
+  }
+
+  takeAutoApproval(): AutoApproval | undefined {
+    return this.#auto.take()
   }
 
   recentRequests(): readonly RequestLogEntry[] {
@@ -87,16 +95,11 @@ export class Core implements Env {
     return this.world.users.get(id) ?? bad(`"${path}": no user "${id}"`)
   }
 
-  /** Authorize and qrconnect answer at once as `user` (null turns it off). */
-  autoApprove(user: string | null, opts: { decision?: 'allow' | 'deny' } = {}): void {
-    if (user === null) {
-      this.#auto = undefined
-      return
-    }
-    this.#user(user)
-    const decision = opts.decision ?? 'allow'
-    if (decision !== 'allow' && decision !== 'deny') bad('"decision" must be allow or deny')
-    this.#auto = { user, decision }
+  /** The next authorize or qrconnect (or `times`, or all with `keep`) answers at once as `user`. */
+  autoApprove(user: string | null, opts: AutoApproveOptions = {}): void {
+    if (user !== null) this.#user(user)
+    if (typeof opts !== 'object' || opts === null) bad('autoApprove options must be an object')
+    this.#auto.set(user, opts)
   }
 
   /** Queues a fault for the next `times` calls of `endpoint`. */
@@ -197,6 +200,18 @@ export class Core implements Env {
     return unionidOf(this.#app(appId), u.id, u.snapshot === true)
   }
 
+  /**
+   * Forgets remembered snsapi_userinfo consents (of one app, one user, or all), so that the
+   * consent page shows again; returns how many were forgotten.
+   */
+  forgetConsents(opts: { appId?: unknown; user?: unknown } = {}): number {
+    if (typeof opts !== 'object' || opts === null) bad('forgetConsents takes { appId?, user? }')
+    const filter: { appId?: string; userId?: string } = {}
+    if (opts.appId !== undefined) filter.appId = this.#app(opts.appId).appId
+    if (opts.user !== undefined) filter.userId = this.#user(opts.user).id
+    return this.world.consents.forget(filter)
+  }
+
   /** The user changed their password: their tokens (for one app, or all) now answer 42007. */
   revokeUser(user: string, opts: { appId?: string } = {}): void {
     this.#user(user)
@@ -234,7 +249,7 @@ export class Core implements Env {
     this.codeUsage.clear()
     this.log.clear()
     this.#counts.clear()
-    this.#auto = undefined
+    this.#auto.clear()
     this.clock.reset()
   }
 }

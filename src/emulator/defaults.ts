@@ -4,7 +4,8 @@
  */
 import type { AppConfig, UserConfig } from './config.js'
 
-const localDomains = ['localhost:*', '127.0.0.1:*']
+// Hosts only, as WeChat configures them: a port in redirect_uri gets 10003 unless allowLocalPorts.
+const localDomains = ['localhost', '127.0.0.1']
 const openPlatform = 'demo-open-platform'
 
 /** Default third-party platform (component). */

@@ -7,15 +7,38 @@ import { REDACTED } from '../client/redact.js'
 import type { AppConfig } from './config.js'
 import type { Ctx, Env } from './context.js'
 import { newHandle } from './ids.js'
+import { pageLangOf } from './open/ua.js'
+import { texts } from './pages/i18n.js'
 import { renderDemoCallback } from './pages/index.js'
+import type { PageLang } from './pages/views.js'
 import { htmlReply, type Reply } from './reply.js'
 import { authorizeUrl, controlPrefix } from './urls.js'
 
 /** Path of the demo callback. */
 export const demoCallbackPath = `${controlPrefix}demo/callback`
 
+const T = {
+  official: { zh: '公众号网页授权', en: 'Official account,' },
+  website: { zh: '网站应用扫码登录', en: 'Website QR login,' },
+  unknownApp: { zh: '演示回调中的应用未知。', en: 'Unknown app in the demo callback.' },
+  refused: {
+    zh: '没有 code：用户拒绝了授权（只带回了 state）。',
+    en: 'No code: the user refused (only state came back).',
+  },
+  requestFailed: {
+    zh: '请求模拟器失败（注入的故障？）。',
+    en: 'The request to the emulator failed (an injected fault?).',
+  },
+  exchangeFailed: { zh: '用 code 换取 access_token 失败。', en: 'The code exchange failed.' },
+}
+
 /** Login links for the first official account and website app, back to the demo callback. */
-export function demoLinks(env: Env, base: string): { label: string; url: string }[] {
+export function demoLinks(
+  env: Env,
+  base: string,
+  lang: PageLang,
+): { label: string; url: string }[] {
+  const t = texts(lang, T)
   const apps = env.world.apps.list()
   const oa = apps.find((a) => a.kind === 'official')
   const web = apps.find((a) => a.kind === 'website')
@@ -24,7 +47,7 @@ export function demoLinks(env: Env, base: string): { label: string; url: string 
   if (oa) {
     for (const scope of ['snsapi_base', 'snsapi_userinfo']) {
       links.push({
-        label: `公众号网页授权 ${scope} (official account)`,
+        label: `${t.official} ${scope}`,
         url: authorizeUrl(base, '/connect/oauth2/authorize', {
           appid: oa.appId,
           redirectUri: callback(oa.appId),
@@ -36,7 +59,7 @@ export function demoLinks(env: Env, base: string): { label: string; url: string 
   }
   if (web) {
     links.push({
-      label: '网站应用扫码登录 snsapi_login (website QR login)',
+      label: `${t.website} snsapi_login`,
       url: authorizeUrl(base, '/connect/qrconnect', {
         appid: web.appId,
         redirectUri: callback(web.appId),
@@ -72,25 +95,20 @@ export async function demoCallback(ctx: Ctx): Promise<Reply> {
     name,
     value: name === 'code' ? `${value.slice(0, 4)}…` : value,
   }))
-  const view = { lang: 'zh' as const, received, homeUrl: '/' }
+  const lang = pageLangOf(ctx.request)
+  const t = texts(lang, T)
+  const view = { lang, received, homeUrl: '/' }
   const app = env.world.apps.get(url.searchParams.get('app') ?? '')
   const code = url.searchParams.get('code')
-  if (!app)
-    return htmlReply(renderDemoCallback({ ...view, error: 'Unknown app in the demo callback.' }))
-  if (!code) {
-    return htmlReply(
-      renderDemoCallback({ ...view, error: 'No code: the user refused (only state came back).' }),
-    )
-  }
+  if (!app) return htmlReply(renderDemoCallback({ ...view, error: t.unknownApp }))
+  if (!code) return htmlReply(renderDemoCallback({ ...view, error: t.refused }))
   try {
-    return htmlReply(renderDemoCallback({ ...view, ...(await exchangeAndFetch(env, app, code)) }))
-  } catch {
+    const { result, ok } = await exchangeAndFetch(env, app, code)
     return htmlReply(
-      renderDemoCallback({
-        ...view,
-        error: 'The request to the emulator failed (an injected fault?).',
-      }),
+      renderDemoCallback({ ...view, result, ...(!ok && { error: t.exchangeFailed }) }),
     )
+  } catch {
+    return htmlReply(renderDemoCallback({ ...view, error: t.requestFailed }))
   }
 }
 
@@ -98,7 +116,7 @@ async function exchangeAndFetch(
   env: Env,
   app: AppConfig,
   code: string,
-): Promise<{ result: { title: string; json: string }[]; error?: string }> {
+): Promise<{ result: { title: string; json: string }[]; ok: boolean }> {
   const q = new URLSearchParams({
     appid: app.appId,
     secret: app.secret,
@@ -114,7 +132,7 @@ async function exchangeAndFetch(
     token = JSON.parse(tokenText)
   } catch {}
   if (token.errcode !== undefined || typeof token.access_token !== 'string') {
-    return { result, error: 'The code exchange failed.' }
+    return { result, ok: false }
   }
   const scopes = String(token.scope).split(',')
   if (scopes.includes('snsapi_userinfo') || scopes.includes('snsapi_login')) {
@@ -126,5 +144,5 @@ async function exchangeAndFetch(
     const info = await env.fetch(`https://api.weixin.qq.com/sns/userinfo?${u}`)
     result.push({ title: 'GET /sns/userinfo', json: redactJson(await info.text()) })
   }
-  return { result }
+  return { result, ok: true }
 }

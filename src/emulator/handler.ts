@@ -12,14 +12,18 @@ import { codeExchangeEndpoints } from './code-usage.js'
 import { type Ctx, parseCookies } from './context.js'
 import { control } from './control.js'
 import type { Core } from './core.js'
+import { crossSiteError, crossSiteReason } from './cross-site.js'
 import { demoCallback, demoCallbackPath } from './demo.js'
 import { type EndpointName, isPageEndpoint } from './endpoints.js'
 import { type Fault, mangle, proxyErrorPage, replacesAnswer, sleep } from './faults.js'
-import { avatar, home, switchUser } from './home.js'
+import { avatar, forgetConsentsForm, forgetConsentsPath, home, isForm, switchUser } from './home.js'
 import { authorize, continueAnyway, continuePath } from './open/authorize.js'
 import { consent, snapshotBrowse, snapshotFull } from './open/consent.js'
 import { errorPage } from './open/page.js'
 import { qrConfirm, qrconnect, qrScan, qrStatus } from './open/qrconnect.js'
+import { pageLangOf, qrLangOf } from './open/ua.js'
+import type { Bilingual } from './pages/i18n.js'
+import type { PageLang } from './pages/views.js'
 import { controlReply, type Reply, textReply, toResponse } from './reply.js'
 import { redactTarget } from './request-log.js'
 import { controlPrefix } from './urls.js'
@@ -61,6 +65,11 @@ function emulatorRoute(core: Core, path: string): Run | undefined {
       return continueAnyway
     case `${controlPrefix}current-user`:
       return switchUser
+    case forgetConsentsPath:
+      return (ctx) =>
+        ctx.request.method === 'POST' && isForm(ctx.request)
+          ? forgetConsentsForm(ctx)
+          : control(core, ctx, 'forget-consents')
     case `${controlPrefix}snapshot/browse`:
       return snapshotBrowse
     case `${controlPrefix}snapshot/full`:
@@ -98,18 +107,30 @@ function notFound(path: string): Reply {
   )
 }
 
+/** The language of a WeChat page endpoint's answer (qrconnect has its own `lang` parameter). */
+function langOf(ctx: Ctx, endpoint: EndpointName): PageLang {
+  return endpoint === 'connect/qrconnect' ? qrLangOf(ctx.url, ctx.request) : pageLangOf(ctx.request)
+}
+
 /** What a fault that replaces the answer answers. */
 function faultAnswer(ctx: Ctx, endpoint: EndpointName, fault: Fault): Reply {
-  if (fault.page !== undefined && isPageEndpoint(endpoint)) return errorPage('zh', fault.page)
+  if (fault.page !== undefined && isPageEndpoint(endpoint)) {
+    return errorPage(langOf(ctx, endpoint), fault.page)
+  }
   return wxError(ctx, fault.errcode ?? -1, fault.errmsg)
 }
 
 /** The developer hint on the error page an internal failure of a page endpoint shows. */
-export const internalErrorHint = 'The emulator hit an internal error.'
+export const internalErrorHint: Readonly<Bilingual> = Object.freeze({
+  zh: '模拟器内部出错。',
+  en: 'The emulator hit an internal error.',
+})
 
 function internalError(ctx: Ctx, endpoint: EndpointName | undefined): Reply {
   if (endpoint === undefined) return controlReply(500, { error: 'internal emulator error' })
-  if (isPageEndpoint(endpoint)) return errorPage('zh', undefined, { hint: internalErrorHint })
+  if (isPageEndpoint(endpoint)) {
+    return errorPage(langOf(ctx, endpoint), undefined, { hint: internalErrorHint })
+  }
   return wxError(ctx, -1)
 }
 
@@ -123,6 +144,15 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 const dropped = Symbol('dropped')
+
+/** Why a write to `/__emulator/` is refused as cross-site (reads pass: they change nothing). */
+function refusedAsCrossSite(core: Core, request: Request, url: URL): string | undefined {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') {
+    return undefined
+  }
+  const own = [url.host, URL.parse(core.baseUrl())?.host ?? url.host]
+  return crossSiteReason(request, own)
+}
 
 /**
  * Builds the handler. It resolves to a Response for every request (`Response.error()` when a
@@ -180,8 +210,10 @@ function dispatcher(core: Core): (request: Request) => Promise<Response> {
       } else if (path === '/') {
         reply = home(ctx)
       } else if (path.startsWith(controlPrefix)) {
+        const crossSite = refusedAsCrossSite(core, request, url)
         const run = emulatorRoute(core, path)
-        reply = run ? await run(ctx) : notFound(path)
+        if (crossSite) reply = controlReply(403, crossSiteError(crossSite))
+        else reply = run ? await run(ctx) : notFound(path)
       } else {
         reply = notFound(path)
       }

@@ -4,6 +4,7 @@ import { demoLinks } from './demo.js'
 import { maskSecret } from './mask-secret.js'
 import { scopesOf } from './model/apps.js'
 import { appView, currentUser, readForm, userView } from './open/page.js'
+import { pageLangOf } from './open/ua.js'
 import { avatarSvg, renderHome } from './pages/index.js'
 import type { RequestView } from './pages/views.js'
 import { controlReply, htmlReply, type Reply, redirectReply } from './reply.js'
@@ -32,9 +33,10 @@ export function home(ctx: Ctx): Reply {
       if (r.errcode !== undefined) view.errcode = r.errcode
       return view
     })
+  const lang = pageLangOf(ctx.request)
   return htmlReply(
     renderHome({
-      lang: 'zh',
+      lang,
       baseUrl: base,
       apps: env.world.apps.list().map((app) => ({
         ...appView(app),
@@ -46,8 +48,11 @@ export function home(ctx: Ctx): Reply {
       users: env.world.users.list().map((u) => userView(base, u)),
       currentUserId: currentUser(ctx)?.id ?? '',
       currentUserAction: `${controlPrefix}current-user`,
+      consents: env.world.consents.countWithin(env.behaviour.rememberConsentDays, ctx.now),
+      consentDays: env.behaviour.rememberConsentDays,
+      forgetConsentsAction: forgetConsentsPath,
       requests,
-      demos: demoLinks(env, base),
+      demos: demoLinks(env, base, lang),
     }),
   )
 }
@@ -59,6 +64,20 @@ export async function switchUser(ctx: Ctx): Promise<Reply> {
   const user = ctx.env.world.users.get(form.get('user') ?? undefined)
   if (!user) return controlReply(400, { error: 'unknown user' })
   return redirectReply('/', [setCookie(cookieNames.user, user.id)], 303)
+}
+
+/** Path of the home page's "forget consents" form, and of its scripting twin (JSON). */
+export const forgetConsentsPath = `${controlPrefix}forget-consents`
+
+/** POST /__emulator/forget-consents as a form (the home page's button): forget them all, back home. */
+export function forgetConsentsForm(ctx: Ctx): Reply {
+  ctx.env.world.consents.forget()
+  return redirectReply('/', [], 303)
+}
+
+/** Whether a request carries an HTML form (the home page's), not JSON (a script). */
+export function isForm(request: Request): boolean {
+  return /^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '')
 }
 
 /** GET /__emulator/avatar/USER.svg: a generated avatar (a grey default for unknown users). */

@@ -15,6 +15,7 @@
  * ```
  * @module wxauth/emulator
  */
+import type { AutoApproveOptions } from './auto-approve.js'
 import type { ChaosOptions, ChaosReport, ChaosSettings } from './chaos.js'
 import type { EmulatorClock } from './clock.js'
 import type { CodeUsage } from './code-usage.js'
@@ -33,6 +34,7 @@ import { createHandler } from './handler.js'
 import type { RequestLogEntry } from './request-log.js'
 import { HttpServer, type ListenInfo, type ListenOptions } from './server.js'
 
+export type { AutoApproval, AutoApproveOptions } from './auto-approve.js'
 export {
   type ChaosFaultKind,
   type ChaosOptions,
@@ -84,8 +86,22 @@ export interface Emulator {
   readonly url: string | undefined
   /** The emulator's clock: `now()` in milliseconds, `advance(seconds)` to expire codes and tokens. */
   readonly clock: EmulatorClock
-  /** Authorize and qrconnect answer with a 302 at once as `user` (null: off). */
-  autoApprove(user: string | null, opts?: { decision?: 'allow' | 'deny' }): void
+  /**
+   * The next authorize or qrconnect request answers with a 302 at once as `user` (allow: with a
+   * code; deny: with state only), then auto-approve is off again: one test's script never answers
+   * the next test's logins. `times` answers that many; `keep: true` every one until
+   * `autoApprove(null)` or `reset()`. It stands in for the user, not for the WeChat client: an
+   * official-account link opened outside WeChat still gets "请在微信客户端打开链接" (and is not
+   * counted). Link errors (10003…) still show, and are not counted either.
+   * @throws {@link EmulatorConfigError} for an unknown user or a bad option.
+   * @example
+   * ```ts
+   * emu.autoApprove('zhangsan')                 // the next login
+   * emu.autoApprove('lisi', { times: 2 })       // the next two
+   * emu.autoApprove('wangwu', { keep: true })   // every login, until emu.autoApprove(null)
+   * ```
+   */
+  autoApprove(user: string | null, opts?: AutoApproveOptions): void
   /**
    * Injects `fault` into the next `times` (default 1) calls of `endpoint`.
    * @throws {@link EmulatorConfigError} on a bad fault, or with 10,000 faults already queued.
@@ -144,8 +160,18 @@ export interface Emulator {
   openid(appId: string, user: string): string
   /** The user's unionid for the app, if the app is bound to an open platform. */
   unionid(appId: string, user: string): string | undefined
+  /**
+   * Forgets remembered snsapi_userinfo consents (of one app, one user, or all), so that the next
+   * snsapi_userinfo authorize shows the consent page again instead of WeChat's silent
+   * re-authorization (a consent is remembered for `behaviour.rememberConsentDays`, 30).
+   * @returns how many consents were forgotten.
+   * @throws {@link EmulatorConfigError} for an unknown app or user.
+   */
+  forgetConsents(opts?: { appId?: string; user?: string }): number
   /** The user changed their password: their tokens now answer 42007. */
   revokeUser(user: string, opts?: { appId?: string }): void
+  /** Whether a redirect_uri on localhost may carry a port ({@link EmulatorOptions.allowLocalPorts}). */
+  readonly allowLocalPorts: boolean
   /** The apps as configured now (secrets included: these are your own test fixtures). */
   readonly apps: readonly AppConfig[]
   /** The users as configured now. */
@@ -225,7 +251,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     componentAccessToken: (id) => core.componentAccessToken(id).token,
     openid: (appId, user) => core.openid(appId, user),
     unionid: (appId, user) => core.unionid(appId, user),
+    forgetConsents: (opts) => core.forgetConsents(opts),
     revokeUser: (user, opts) => core.revokeUser(user, opts),
+    allowLocalPorts: core.allowLocalPorts,
     get apps() {
       return core.world.apps.list()
     },

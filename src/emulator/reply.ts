@@ -8,13 +8,17 @@ export interface Reply {
   errcode?: number
 }
 
-/** Security headers on every HTML page. */
+/**
+ * Security headers on every HTML page. `same-origin`, not `no-referrer`: under `no-referrer` a
+ * browser sends `Origin: null` with the pages' own form POSTs, which the cross-site check must
+ * refuse (it is also what a sandboxed frame sends); other sites still get no Referer.
+ */
 const pageHeaders: [string, string][] = [
   ['Content-Type', 'text/html; charset=utf-8'],
   ['Cache-Control', 'no-store'],
   ['X-Frame-Options', 'DENY'],
   ['X-Content-Type-Options', 'nosniff'],
-  ['Referrer-Policy', 'no-referrer'],
+  ['Referrer-Policy', 'same-origin'],
   [
     'Content-Security-Policy',
     "default-src 'none'; img-src 'self' data: http: https:; style-src 'unsafe-inline'; " +

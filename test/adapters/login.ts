@@ -32,7 +32,7 @@ export interface Core {
 /** The core, wired to a fresh emulator, for an app whose public origin is `baseUrl`. */
 export function coreFor(baseUrl: string): Core {
   const emu = createEmulator()
-  emu.autoApprove('zhangsan')
+  emu.autoApprove('zhangsan', { keep: true })
   const make = (scope: Scope) =>
     createWxAuth({
       apps: {
@@ -123,7 +123,7 @@ export async function logInAndOut(app: LoginApp, core: Core, origin: string): Pr
   })
   emu.autoApprove('zhangsan', { decision: 'deny' })
   await refusal(app, emu, origin)
-  emu.autoApprove('zhangsan')
+  emu.autoApprove('zhangsan', { keep: true })
 }
 
 interface Expected {

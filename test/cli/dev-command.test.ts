@@ -89,6 +89,26 @@ describe('wxauth dev', () => {
     expect(new URL(emulator).port).not.toBe('0')
     expect(p.stdout).toContain('simulate scan')
     expect(p.stdout).toContain('consent page')
+    // It says how to see the consent page again, with a command that works.
+    const forget = /curl -d '' (http:\/\/\S+\/__emulator\/forget-consents)$/m.exec(p.stdout)?.[1]
+    expect(forget).toBe(`${emulator}/__emulator/forget-consents`)
+    expect(p.stdout).toContain(`"忘记授权记录 / Forget consents" on ${emulator}/`)
+    const forgot = await fetch(forget as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    })
+    expect(forgot.status).toBe(303)
+    // It turns local ports on, and says so (WeChat itself answers 10003 to a port).
+    expect(p.stdout).toContain(
+      `Local ports are on: the emulator accepts the app's callback on port ${new URL(app).port}`,
+    )
+    expect(p.stdout).toContain('10003')
+    expect(
+      ((await (await fetch(`${emulator}/__emulator/state`)).json()) as { allowLocalPorts: boolean })
+        .allowLocalPorts,
+    ).toBe(true)
 
     // Signed out: the button, in the browser's language.
     const zh = await new Browser(WECHAT_UA).fetch(`${app}/`)
@@ -121,7 +141,9 @@ describe('wxauth dev', () => {
     expect(signedOut).toContain('href="/auth/wechat/login"')
     expect(signedOut).not.toContain(zhangsan.official)
 
-    // A desktop browser: the website app's QR login, "scanned" by the auto-approval.
+    // A desktop browser: the website app's QR login, "scanned" by the auto-approval (which
+    // answers one login at a time).
+    await autoApprove(emulator, 'zhangsan')
     const desktop = new Browser(DESKTOP_UA, 'en')
     const desktopHome = await logIn(desktop, app, 'qrconnect')
     expect(desktopHome).toContain(zhangsan.website)

@@ -197,7 +197,7 @@ describe('wxauth emulator', () => {
     const r = await run(['emulator', '--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^Usage: wxauth emulator /)
-    for (const option of ['--port', '--host', '--config', '--public-url']) {
+    for (const option of ['--port', '--host', '--config', '--public-url', '--allow-local-ports']) {
       expect(r.stdout).toContain(option)
     }
   })
@@ -231,6 +231,30 @@ describe('wxauth emulator', () => {
     await p.waitFor(/Press Ctrl-C to stop\.\n/)
     expect(p.stdout).toContain('anyone on your network can use this emulator')
     await interrupt(p)
+  })
+
+  it('answers 10003 to a port in redirect_uri, as WeChat does; --allow-local-ports accepts localhost:PORT', async () => {
+    const oa = defaultApps.find((app) => app.kind === 'official')?.appId as string
+    const link = (url: string) =>
+      `${url}/connect/oauth2/authorize?appid=${oa}&redirect_uri=${encodeURIComponent('http://localhost:3000/auth/wechat/callback')}&response_type=code&scope=snsapi_base&state=s1#wechat_redirect`
+    const wechat = { 'user-agent': 'Mozilla/5.0 MicroMessenger/8.0.47 Language/zh_CN' }
+
+    const strict = await startEmulator()
+    expect(strict.p.stdout).toContain('Local ports: off.')
+    expect(strict.p.stdout).toContain('--allow-local-ports')
+    const refused = await fetch(link(strict.url), { headers: wechat, redirect: 'manual' })
+    expect(refused.status).toBe(200)
+    expect(await refused.text()).toContain('错误码：10003')
+    await interrupt(strict.p)
+
+    const local = await startEmulator(['--allow-local-ports'])
+    expect(local.p.stdout).toContain('Local ports: on.')
+    const allowed = await fetch(link(local.url), { headers: wechat, redirect: 'manual' })
+    expect(allowed.status).toBe(302)
+    expect(allowed.headers.get('location')).toMatch(
+      /^http:\/\/localhost:3000\/auth\/wechat\/callback\?code=/,
+    )
+    await interrupt(local.p)
   })
 
   it('prints no ANSI escape codes when not a TTY (even without NO_COLOR)', async () => {

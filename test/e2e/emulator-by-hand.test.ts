@@ -48,6 +48,28 @@ describe.runIf(browserAvailable())('the emulator by hand, in Chromium', () => {
     await page.close()
   })
 
+  it('follows the browser’s language: an English browser gets English pages, errors included', async () => {
+    const page = await browser.newPage({ locale: 'en-US' })
+    await page.goto(url)
+    expect(await page.getAttribute('html', 'lang')).toBe('en')
+    expect(await page.textContent('.emu-banner')).toBe('wxauth emulator · not WeChat')
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Switch current user' }).count())
+      .toBe(1)
+    const oa = emu.apps[0]?.appId ?? ''
+    await page.goto(
+      `${url}/connect/oauth2/authorize?appid=${oa}&redirect_uri=https%3A%2F%2Fevil.example%2F&response_type=code&scope=snsapi_base&state=s#wechat_redirect`,
+    )
+    // Outside WeChat first: the notice, in English.
+    expect(await page.textContent('h1')).toBe('Please open this link in the WeChat app')
+    await page.locator('a.btn').first().click()
+    await expect.poll(() => page.textContent('body')).toContain('Error code: 10003')
+    const body = (await page.textContent('body')) ?? ''
+    expect(body).not.toMatch(/\p{Script=Han}/u)
+    await screenshot(page, 'emulator-error-en')
+    await page.close()
+  })
+
   it('inside WeChat (by user agent) the consent page comes at once, and Deny is a refusal', async () => {
     const context = await browser.newContext({
       userAgent: WECHAT_UA,
@@ -64,8 +86,35 @@ describe.runIf(browserAvailable())('the emulator by hand, in Chromium', () => {
     await context.close()
   })
 
+  it('a remembered consent is silent; "忘记授权记录" on the home page brings the consent page back', async () => {
+    emu.forgetConsents()
+    const context = await browser.newContext({ userAgent: WECHAT_UA, locale: 'zh-CN' })
+    const page = await context.newPage()
+    const demo = async () => {
+      await page.goto(url)
+      await page.getByRole('link', { name: /snsapi_userinfo/ }).click()
+    }
+    await demo()
+    await page.getByRole('button', { name: '允许' }).click()
+    await expect.poll(() => page.textContent('body')).toContain('登录成功')
+    // Within 30 days WeChat does not ask again: straight back to the callback.
+    await demo()
+    await expect.poll(() => page.textContent('body')).toContain('登录成功')
+    expect(await page.getByRole('button', { name: '允许' }).count()).toBe(0)
+
+    await page.goto(url)
+    expect(await page.textContent('body')).toContain('模拟器当前记住 1 条')
+    await page.getByRole('button', { name: '忘记授权记录' }).click()
+    await expect.poll(() => page.textContent('body')).toContain('模拟器当前记住 0 条')
+    await screenshot(page, 'emulator-home-consents-forgotten')
+    await page.getByRole('link', { name: /snsapi_userinfo/ }).click()
+    await expect.poll(() => page.textContent('body')).toContain('获得你的公开信息')
+    await context.close()
+  })
+
   it('a desktop QR login: the QR page, one click on simulate scan, and the page moves on by itself', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
+    // The emulator's pages follow the browser's language.
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' })
     await page.goto(url)
     await page.getByRole('link', { name: /snsapi_login/ }).click()
     await expect.poll(() => page.locator('svg').count()).toBeGreaterThan(0)
@@ -79,13 +128,13 @@ describe.runIf(browserAvailable())('the emulator by hand, in Chromium', () => {
   })
 
   it('a QR login confirmed on the "phone" page in a second tab: the desktop page follows by polling', async () => {
-    const desktop = await browser.newPage()
+    const desktop = await browser.newPage({ locale: 'zh-CN' })
     await desktop.goto(url)
     await desktop.getByRole('link', { name: /snsapi_login/ }).click()
     const confirmUrl = await desktop.locator('a[href*="/confirm"]').first().getAttribute('href')
     expect(confirmUrl).toBeTruthy()
 
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
     await phone.goto(confirmUrl ?? '')
     await expect
       .poll(() => desktop.locator('[data-state="scanned"]').isVisible(), { timeout: 10_000 })

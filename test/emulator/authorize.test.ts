@@ -128,7 +128,7 @@ describe('oauth2/authorize error pages (§2.3), in order', () => {
       authorizeUrl({ redirect_uri: 'https://evil.example/cb' }),
     )
     expect(html).toContain('redirect_uri域名与后台配置不一致')
-    expect(html).toContain('ports are not allowed')
+    expect(html).toContain('微信不接受其中带端口')
   })
 
   it('10003 for a port the app’s domains do not allow; host:port allows exactly that port', async () => {
@@ -136,7 +136,7 @@ describe('oauth2/authorize error pages (§2.3), in order', () => {
       a.appId === oa.appId ? { ...a, domains: ['example.com', 'dev.example.com:8443'] } : a,
     )
     const emu = createEmulator({ apps })
-    emu.autoApprove('zhangsan')
+    emu.autoApprove('zhangsan', { keep: true })
     page(
       (await openInWeChat(emu, authorizeUrl({ redirect_uri: 'https://example.com:8443/cb' }))).html,
       10003,
@@ -384,18 +384,19 @@ describe('oauth2/authorize flows (§2.2)', () => {
     expect((await openInWeChat(emu, url)).status).toBe(302)
   })
 
-  it('auto-approve answers 302 at once (allow: code; deny: state only), no page and no UA check', async () => {
+  it('auto-approve answers 302 at once inside WeChat (allow: code; deny: state only), no page', async () => {
     const emu = createEmulator()
     emu.autoApprove('wangwu')
-    const res = await emu.fetch(authorizeUrl(), { redirect: 'manual' })
+    const res = await openInWeChat(emu, authorizeUrl())
     expect(res.status).toBe(302)
-    const t = await exchange(emu, queryOf(res.headers.get('location')).get('code') as string)
+    const t = await exchange(emu, queryOf(res.location).get('code') as string)
     expect(t.body.openid).toBe(emu.openid(oa.appId, 'wangwu'))
     emu.autoApprove('wangwu', { decision: 'deny' })
-    const denied = await emu.fetch(authorizeUrl(), { redirect: 'manual' })
-    expect(denied.headers.get('location')).toBe('http://localhost:3000/callback?state=xyz123')
+    const denied = await openInWeChat(emu, authorizeUrl())
+    expect(denied.location).toBe('http://localhost:3000/callback?state=xyz123')
+    emu.autoApprove('wangwu', { keep: true })
     emu.autoApprove(null)
-    expect((await emu.fetch(authorizeUrl(), { redirect: 'manual' })).status).toBe(200)
+    expect((await openInWeChat(emu, authorizeUrl())).status).toBe(200)
   })
 
   it('auto-approve still validates the link', async () => {

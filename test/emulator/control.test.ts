@@ -19,10 +19,10 @@ import {
 const BASE = 'http://127.0.0.1:8900/__emulator'
 
 describe('control API (/__emulator/)', () => {
-  it('POST auto-approve {user, decision?}', async () => {
+  it('POST auto-approve {user, decision?, times?, keep?}', async () => {
     const emu = createEmulator()
     expect((await controlPost(emu, 'auto-approve', { user: 'lisi' })).body).toEqual({
-      autoApprove: { user: 'lisi', decision: 'allow' },
+      autoApprove: { user: 'lisi', decision: 'allow', remaining: 1 },
     })
     const { location } = await openInWeChat(emu, authorizeUrl())
     expect((await exchange(emu, queryOf(location).get('code') as string)).body.openid).toBe(
@@ -32,6 +32,7 @@ describe('control API (/__emulator/)', () => {
     expect((await openInWeChat(emu, authorizeUrl())).location).toBe(
       'http://localhost:3000/callback?state=xyz123',
     )
+    await controlPost(emu, 'auto-approve', { user: 'lisi', keep: true })
     await controlPost(emu, 'auto-approve', { user: null })
     expect((await openInWeChat(emu, authorizeUrl())).status).toBe(200)
     expect((await controlPost(emu, 'auto-approve', { user: 'nobody' })).status).toBe(400)

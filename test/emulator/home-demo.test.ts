@@ -130,7 +130,11 @@ describe('demo login by hand, with nothing but the emulator', () => {
 
   it('the demo callback explains a refusal and a failed exchange', async () => {
     const emu = createEmulator()
-    const refused = await emu.fetch(`${HOST}/__emulator/demo/callback?app=${oa.appId}&state=abc`)
+    const en = { headers: { 'accept-language': 'en' } }
+    const refused = await emu.fetch(
+      `${HOST}/__emulator/demo/callback?app=${oa.appId}&state=abc`,
+      en,
+    )
     expect(await refused.text()).toContain('refused')
     const bad = await emu.fetch(
       `${HOST}/__emulator/demo/callback?app=${oa.appId}&code=nonsense&state=abc`,
@@ -139,6 +143,7 @@ describe('demo login by hand, with nothing but the emulator', () => {
     emu.fail('sns/oauth2/access_token', { drop: true })
     const dropped = await emu.fetch(
       `${HOST}/__emulator/demo/callback?app=${oa.appId}&code=nonsense`,
+      en,
     )
     expect(dropped.status).toBe(200)
     expect(await dropped.text()).toContain('failed')

@@ -70,7 +70,7 @@ describe('Host check on the control API (DNS rebinding)', () => {
       autoApprove: unknown
       faults: unknown[]
     }
-    expect(state.autoApprove).toEqual({ user: 'lisi', decision: 'allow' })
+    expect(state.autoApprove).toEqual({ user: 'lisi', decision: 'allow', remaining: 1 })
     expect(state.faults).toHaveLength(1)
   })
 

@@ -86,9 +86,14 @@ const views = {
   error: (lang: PageLang): ErrorView => ({
     lang,
     errcode: 10003,
-    messageZh: 'redirect_uri域名与后台配置不一致',
-    messageEn: 'The redirect_uri host does not match the web-authorization domain.',
-    hint: 'Configured: app.example.com; got: localhost:3000 (ports are not allowed).',
+    message:
+      lang === 'zh'
+        ? 'redirect_uri域名与后台配置不一致'
+        : 'The redirect_uri host does not match the web-authorization domain.',
+    hint:
+      lang === 'zh'
+        ? '授权域名为 app.example.com，收到的是 localhost:3000（不接受端口）。'
+        : 'Configured: app.example.com; got: localhost:3000 (ports are not allowed).',
   }),
   denied: (lang: PageLang): DeniedView => ({ lang, app: oaApp }),
   home: (lang: PageLang): HomeView => ({
@@ -113,6 +118,9 @@ const views = {
     users: users(),
     currentUserId: 'u_bob',
     currentUserAction: `${BASE}/emulator/current-user`,
+    consents: 2,
+    consentDays: 30,
+    forgetConsentsAction: `${BASE}/emulator/forget-consents`,
     requests: [
       {
         time: '12:01:33',
@@ -177,7 +185,7 @@ function allPages(lang: PageLang): { name: string; doc: string; urls: string[] }
     {
       name: 'home',
       doc: renderHome(h),
-      urls: [h.currentUserAction, ...h.demos.map((x) => x.url), ...avatars],
+      urls: [h.currentUserAction, h.forgetConsentsAction, ...h.demos.map((x) => x.url), ...avatars],
     },
     { name: 'demoCallback', doc: renderDemoCallback(d), urls: [d.homeUrl] },
   ]
@@ -240,9 +248,13 @@ describe.each(LANGS)('every page (%s)', (lang) => {
         expect(doc.trimEnd().endsWith('</html>')).toBe(true)
       })
 
-      it('says it is the emulator, not WeChat, in the banner and the title', () => {
-        expect(doc).toContain('wxauth 模拟器 · 这不是微信')
-        expect(doc).toContain('wxauth emulator · not WeChat')
+      it('says it is the emulator, not WeChat, in the banner and the title (in the page language only)', () => {
+        const [own, other] =
+          lang === 'zh'
+            ? ['wxauth 模拟器 · 这不是微信', 'wxauth emulator · not WeChat']
+            : ['wxauth emulator · not WeChat', 'wxauth 模拟器 · 这不是微信']
+        expect(doc).toContain(own)
+        expect(doc).not.toContain(other)
         expect(doc).toMatch(/<header class="emu-banner"/)
         expect(title(doc)).toContain(lang === 'zh' ? 'wxauth 模拟器' : 'wxauth emulator')
       })
@@ -298,10 +310,10 @@ describe('renderOpenInWeChat', () => {
     expect(doc).not.toContain('企业微信不支持')
   })
 
-  it('keeps WeChat’s Chinese text and adds English (en)', () => {
+  it('says it in English, without WeChat’s Chinese text (en)', () => {
     const doc = renderOpenInWeChat(views.openInWeChat('en'))
-    expect(doc).toContain('请在微信客户端打开链接')
-    expect(doc).toContain('Please open this link in the WeChat app.')
+    expect(doc).not.toContain('请在微信客户端打开链接')
+    expect(doc).toContain('Please open this link in the WeChat app')
     expect(doc).toContain('Continue in this browser (local development)')
   })
 
@@ -310,7 +322,7 @@ describe('renderOpenInWeChat', () => {
       '企业微信不支持微信公众号网页授权',
     )
     expect(renderOpenInWeChat({ ...views.openInWeChat('en'), wecom: true })).toContain(
-      'WeCom (企业微信) does not support WeChat web authorization',
+      'WeCom does not support WeChat web authorization',
     )
   })
 
@@ -394,7 +406,11 @@ describe('renderSnapshot', () => {
     for (const lang of LANGS) {
       const v = views.snapshot(lang)
       const doc = renderSnapshot(v)
-      expect(doc).toContain('该网页需获取个人信息才可使用完整服务，当前仅可浏览部分内容')
+      expect(doc).toContain(
+        lang === 'zh'
+          ? '该网页需获取个人信息才可使用完整服务，当前仅可浏览部分内容'
+          : 'This page needs your personal information for the full service',
+      )
       expect(doc).toContain('好物商城')
       expect(doc).toContain(`href="${v.fullServiceUrl}"`)
       expect(doc).toContain(`href="${v.browseUrl}"`)
@@ -519,30 +535,33 @@ describe('renderQrConfirm', () => {
 })
 
 describe('renderError', () => {
-  it('shows 错误码, the Chinese message, the English explanation and the hint', () => {
-    for (const lang of LANGS) {
-      const v = views.error(lang)
-      const doc = renderError(v)
-      expect(doc).toContain('错误码：10003')
-      expect(doc).toContain('redirect_uri域名与后台配置不一致')
-      expect(doc).toContain(v.messageEn)
-      expect(doc).toContain('ports are not allowed')
-      expect(title(doc)).toContain('10003')
-    }
-    expect(renderError(views.error('zh'))).toContain('开发者提示')
-    expect(renderError(views.error('en'))).toContain('Hint for developers')
+  it('shows the message, 错误码 (Error code) and the hint, in the page language only', () => {
+    const zh = renderError(views.error('zh'))
+    expect(zh).toContain('redirect_uri域名与后台配置不一致')
+    expect(zh).toContain('错误码：10003')
+    expect(zh).toContain('开发者提示')
+    expect(zh).toContain('不接受端口')
+    expect(zh).not.toContain('Error code')
+    const en = renderError(views.error('en'))
+    expect(en).toContain('The redirect_uri host does not match')
+    expect(en).toContain('Error code: 10003')
+    expect(en).toContain('Hint for developers')
+    expect(en).toContain('ports are not allowed')
+    expect(en).not.toContain('错误码')
+    for (const doc of [zh, en]) expect(title(doc)).toContain('10003')
   })
 
-  it('leaves out the code and the hint when absent', () => {
+  it('shows the case when given, and leaves out the code and the hint when absent', () => {
     const { errcode: _c, hint: _h, ...v } = views.error('zh')
-    const doc = renderError({ ...v, messageZh: '该链接无法访问' })
+    const doc = renderError({ ...v, message: '该链接无法访问', detail: 'appid 不是已注册的应用。' })
     expect(doc).toContain('该链接无法访问')
+    expect(doc).toContain('appid 不是已注册的应用。')
     expect(doc).not.toContain('错误码')
     expect(doc).not.toContain('开发者提示')
   })
 
-  it('escapes the messages and the hint', () => {
-    const doc = renderError({ ...views.error('zh'), messageZh: XSS, messageEn: XSS, hint: XSS })
+  it('escapes the message, the case and the hint', () => {
+    const doc = renderError({ ...views.error('zh'), message: XSS, detail: XSS, hint: XSS })
     expect(doc).not.toContain('<script>alert')
     expect(doc.split(XSS_ESCAPED)).toHaveLength(4)
   })
@@ -588,12 +607,25 @@ describe('renderHome', () => {
   it('lists users and switches the current user with a POST form', () => {
     const v = views.home('zh')
     const doc = renderHome(v)
-    expect(forms(doc)).toEqual([{ method: 'post', action: v.currentUserAction }])
+    expect(forms(doc)).toEqual([
+      { method: 'post', action: v.currentUserAction },
+      { method: 'post', action: v.forgetConsentsAction },
+    ])
     expect(doc).toContain('name="user" value="u_bob" checked>')
     expect(doc).toContain('快照用户')
     expect(doc).toContain('u_snap')
     expect(doc).toContain(`src="${BASE}/avatar/u_bob.svg"`)
     expect(doc).toMatch(/type="submit">切换当前用户</)
+  })
+
+  it('says how many consents it remembers, and has a button that forgets them', () => {
+    const zh = renderHome(views.home('zh'))
+    expect(zh).toContain('授权记录')
+    expect(zh).toContain('模拟器当前记住 2 条')
+    expect(zh).toMatch(/type="submit">忘记授权记录</)
+    const en = renderHome(views.home('en'))
+    expect(en).toContain('for 30 days')
+    expect(en).toMatch(/type="submit">Forget consents</)
   })
 
   it('shows demo links as buttons, the recent requests and the base URL', () => {

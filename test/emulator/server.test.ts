@@ -48,7 +48,10 @@ describe('over a real socket (node:http)', () => {
 
   it('serves open.weixin.qq.com paths: authorize answers a 302 (redirect: manual)', async () => {
     emu.autoApprove('lisi')
-    const res = await fetch(onServer(authorizeUrl()), { redirect: 'manual' })
+    const res = await fetch(onServer(authorizeUrl()), {
+      headers: { 'user-agent': wechatUA },
+      redirect: 'manual',
+    })
     expect(res.status).toBe(302)
     expect(res.headers.get('location')).toMatch(
       /^http:\/\/localhost:3000\/callback\?code=[A-Za-z0-9]{32}&state=xyz123$/,

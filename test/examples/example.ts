@@ -14,11 +14,11 @@ import {
 } from '../helpers/emulator.js'
 import { Browser, freePort, logIn, logOut, type Proc, root, WECHAT_UA } from './harness.js'
 
-/** The emulator, listening, auto-approving as zhangsan. */
+/** The emulator, listening, auto-approving as zhangsan (every login: it serves every example). */
 export async function startEmulator(): Promise<Emulator & { url: string }> {
   const emu = createEmulator()
   await emu.listen({ port: 0 })
-  emu.autoApprove('zhangsan')
+  emu.autoApprove('zhangsan', { keep: true })
   return emu as Emulator & { url: string }
 }
 

@@ -166,7 +166,7 @@ describe('logging in', () => {
 
   it('onLogin maps the identity to a user kept in the session; if it throws, no session', async () => {
     const ok = setup({ onLogin: (identity) => ({ id: `user-${identity.openid.slice(0, 6)}` }) })
-    emu.autoApprove('zhangsan')
+    emu.autoApprove('zhangsan', { keep: true })
     const b = browser(ok)
     await b.navigate('/auth/wechat/login')
     const session = await (await b.request('/auth/wechat/session')).json()
@@ -373,7 +373,7 @@ describe('WX-05 / SEC-05: double callbacks, one exchange', () => {
 describe('WX-06 / WX-07: restarts that end', () => {
   it('40163 restarts the login once; a second failure shows a page (no loop)', async () => {
     const auth = setup()
-    emu.autoApprove('zhangsan')
+    emu.autoApprove('zhangsan', { keep: true })
     emu.fail('sns/oauth2/access_token', { errcode: 40163 }, 2)
     const b = browser(auth)
     const page = await b.navigate('/auth/wechat/login', {}, 20)
@@ -384,7 +384,7 @@ describe('WX-06 / WX-07: restarts that end', () => {
 
   it('40029 once: the automatic restart logs the user in', async () => {
     const auth = setup()
-    emu.autoApprove('zhangsan')
+    emu.autoApprove('zhangsan', { keep: true })
     emu.fail('sns/oauth2/access_token', { errcode: 40029 })
     const b = browser(auth)
     const page = await b.navigate('/auth/wechat/login')
@@ -393,7 +393,7 @@ describe('WX-06 / WX-07: restarts that end', () => {
 
   it('a lost binding cookie restarts once; a second loss shows a clear page, never a bypass', async () => {
     const auth = setup()
-    emu.autoApprove('zhangsan')
+    emu.autoApprove('zhangsan', { keep: true })
     const b = browser(auth)
     await b.request('/auth/wechat/login')
     const dropCookies = () => b.cookies.get(ORIGIN)?.clear()

@@ -45,7 +45,7 @@ const sessionCookie = (r: Response) => r.headers.getSetCookie().find((c) => c.in
 
 beforeEach(() => {
   emu = createEmulator()
-  emu.autoApprove('zhangsan')
+  emu.autoApprove('zhangsan', { keep: true })
   clock = Date.now()
 })
 

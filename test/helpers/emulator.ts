@@ -5,7 +5,12 @@
  * apps from here, never from `src/emulator` (`test/secrets/coverage.test.ts` checks it); what each
  * emulator made here shows anyone (its request log, state and home page) is scanned too.
  *
- * A test that needs an emulator without the canary says so: `createEmulator({ canary: undefined })`.
+ * It also lets a redirect_uri on localhost carry a port (`allowLocalPorts: true`), as `wxauth dev`
+ * does: the tests' apps run on `localhost:3000` or on a free port, where WeChat itself would
+ * answer 10003.
+ *
+ * A test that needs an emulator without the canary says so: `createEmulator({ canary: undefined })`;
+ * one of WeChat's own port rule likewise: `createEmulator({ allowLocalPorts: undefined })`.
  */
 
 import type { AppConfig, Emulator, EmulatorOptions } from '../../src/emulator/index.js'
@@ -18,16 +23,23 @@ export * from '../../src/emulator/index.js'
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
 
+/** What the tests' emulators have unless a test's options name it (even as undefined). */
+const testDefaults: EmulatorOptions = { canary: CANARY, allowLocalPorts: true }
+
 /**
- * `createEmulator` of `src/emulator` with `canary: CANARY` unless the options say otherwise.
- * Options that are not an object are passed on as they are, for the tests of their validation.
+ * `createEmulator` of `src/emulator` with `canary: CANARY` and `allowLocalPorts: true` unless the
+ * options say otherwise. Options that are not an object are passed on as they are, for the tests
+ * of their validation.
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const withCanary =
-    isPlainObject(options) && !Object.hasOwn(options, 'canary')
-      ? { ...options, canary: CANARY }
-      : options
-  const emulator = emulators.createEmulator(withCanary)
+  let withDefaults = options
+  if (isPlainObject(options)) {
+    withDefaults = { ...options }
+    for (const [key, value] of Object.entries(testDefaults)) {
+      if (!Object.hasOwn(options, key)) Object.assign(withDefaults, { [key]: value })
+    }
+  }
+  const emulator = emulators.createEmulator(withDefaults)
   watchEmulator(emulator)
   watchRequestLog(emulator)
   return emulator

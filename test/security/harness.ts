@@ -61,7 +61,7 @@ export interface Harness {
  */
 export async function createHarness(overrides: Partial<WxAuthConfig> = {}): Promise<Harness> {
   const emu = createEmulator()
-  emu.autoApprove('zhangsan')
+  emu.autoApprove('zhangsan', { keep: true })
   let clock = Date.now()
   const now = () => clock
   const store = memoryStore({ now })

@@ -75,7 +75,7 @@ async function loggedIn(h: Harness, user: string) {
   h.emu.autoApprove(user)
   const b = h.browser()
   await b.navigate(`${BASE}/login`)
-  h.emu.autoApprove('zhangsan')
+  h.emu.autoApprove('zhangsan', { keep: true })
   const binding = b.cookie(h.names.binding)
   const session = b.cookie(h.names.session)
   if (!binding || !session) throw new Error(`${user} did not log in`)

@@ -345,7 +345,7 @@ describe('SEC-10: the open-redirect corpus through the whole flow', () => {
 
   it('when the user refuses, every link of the page stays on the app’s origin', async () => {
     const h = await createHarness()
-    h.emu.autoApprove('zhangsan', { decision: 'deny' })
+    h.emu.autoApprove('zhangsan', { decision: 'deny', keep: true })
     const exchanges = h.emu.count('sns/oauth2/access_token')
     await everyPayload(CORPUS, async (query) => {
       const { final } = await loginWith(h, query)

@@ -70,14 +70,15 @@ export async function devCommand(
   }
   const { host } = values
 
-  // The emulator's apps accept callbacks on localhost and 127.0.0.1; any other host needs adding.
+  // The emulator's apps accept callbacks on localhost and 127.0.0.1, with the app's port thanks to
+  // allowLocalPorts; any other host needs adding, with its port.
   const shown = urlHost(host)
   const extra = shown === 'localhost' || shown === '127.0.0.1' ? [] : [`${shown}:*`]
   const withHost = (app: Readonly<AppConfig>): AppConfig => ({
     ...app,
     domains: [...(app.domains ?? []), ...extra],
   })
-  const emulator = createEmulator({ apps: defaultApps.map(withHost) })
+  const emulator = createEmulator({ apps: defaultApps.map(withHost), allowLocalPorts: true })
   let emulatorUrl: string
   try {
     ;({ url: emulatorUrl } = await emulator.listen({ port: emulatorPort, host }))
@@ -113,6 +114,24 @@ export async function devCommand(
   line(output, '  Open the app and click "微信登录 / Sign in with WeChat":')
   line(output, `  - in a desktop browser, the emulator's QR page has a one-click "simulate scan";`)
   line(output, '  - inside WeChat (or with a WeChat user agent), you get the consent page.')
+  line(output)
+  line(
+    output,
+    `  Local ports are on: the emulator accepts the app's callback on port ${app.port}, where WeChat`,
+  )
+  line(
+    output,
+    '  answers 10003 to any port in redirect_uri (wxauth emulator: --allow-local-ports).',
+  )
+  line(output)
+  line(
+    output,
+    '  A consent is remembered for 30 days, as in WeChat. To see the consent page again, click',
+  )
+  line(
+    output,
+    `  "忘记授权记录 / Forget consents" on ${emulatorUrl}/, or: curl -d '' ${emulatorUrl}/__emulator/forget-consents`,
+  )
   if (!isLoopback(host)) {
     line(output)
     line(

@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util'
-import { createEmulator, EmulatorConfigError, type EmulatorOptions } from '../../emulator/index.js'
+import {
+  createEmulator,
+  type Emulator,
+  EmulatorConfigError,
+  type EmulatorOptions,
+} from '../../emulator/index.js'
 import { maskSecret } from '../../emulator/mask-secret.js'
 import { readJsonFile } from '../json-file.js'
 import { line, type Output, style, UsageError } from '../output.js'
 import { portInUse } from '../port-in-use.js'
 
-export const emulatorHelp = `Usage: wxauth emulator [--port 8900] [--host 127.0.0.1] [--config file.json]
+export const emulatorHelp = `Usage: wxauth emulator [--port 8900] [--host 127.0.0.1] [--config file.json] [--allow-local-ports]
 
 Starts a local WeChat emulator: the paths of api.weixin.qq.com and open.weixin.qq.com on one
 port, with consent and QR login pages, apps and users to log in with, and a scripting API
@@ -17,6 +22,9 @@ Options:
   -c, --config <file>  JSON with "apps", "users" and "behaviour" (default: built-in demo apps)
       --public-url <url>  base URL for links in pages and QR codes, e.g. your LAN address
                        so a real phone can scan (default: the listening address)
+      --allow-local-ports  accept a port in redirect_uri on localhost, 127.0.0.1 and [::1]
+                       (an app on http://localhost:3000); WeChat answers 10003 to any port,
+                       and so does the emulator without this
   -h, --help           show this help
 
 Point your app at it with apiBaseUrl and openBaseUrl set to the printed URL.`
@@ -34,6 +42,7 @@ export async function emulatorCommand(
       host: { type: 'string', default: '127.0.0.1' },
       config: { type: 'string', short: 'c' },
       'public-url': { type: 'string' },
+      'allow-local-ports': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,7 +57,8 @@ export async function emulatorCommand(
   }
   const options = values.config ? await readConfig(values.config) : {}
   if (values['public-url'] !== undefined) options.publicUrl = values['public-url']
-  let emulator: ReturnType<typeof createEmulator>
+  if (values['allow-local-ports']) options.allowLocalPorts = true
+  let emulator: Emulator
   try {
     emulator = createEmulator(options)
   } catch (error) {
@@ -92,6 +102,7 @@ export async function emulatorCommand(
     )
   }
   line(output)
+  line(output, `  ${localPortsNote(emulator)}`)
   line(output, `  Client options: { apiBaseUrl: '${url}', openBaseUrl: '${url}' }`)
   line(output, style(output, 'dim', '  Press Ctrl-C to stop.'))
 
@@ -102,6 +113,13 @@ export async function emulatorCommand(
   await emulator.close()
   line(output, 'Emulator stopped.')
   return 0
+}
+
+/** What the emulator does with a port in redirect_uri, and how to change it. */
+function localPortsNote(emulator: Emulator): string {
+  return emulator.allowLocalPorts
+    ? 'Local ports: on. A redirect_uri on localhost, 127.0.0.1 or [::1] may carry a port (WeChat answers 10003 to any port).'
+    : 'Local ports: off. A port in redirect_uri gets 10003, as on WeChat; for an app on localhost:PORT, add --allow-local-ports.'
 }
 
 async function readConfig(path: string): Promise<EmulatorOptions> {

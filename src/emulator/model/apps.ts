@@ -44,18 +44,24 @@ export function nameOf(app: AppConfig): string {
   return app.name ?? app.appId
 }
 
+/** localhost, 127.0.0.0/8 or [::1], as `URL.hostname` spells them. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+}
+
 /**
  * Whether `uri` is on one of the app's authorized callback domains. WeChat compares the host
- * exactly (no subdomains) and rejects any port; `host:port` / `host:*` entries relax the port.
+ * exactly (no subdomains) and rejects any port; `host:port` / `host:*` entries relax the port, and
+ * so does `localPorts` for a loopback host.
  */
-export function allowsRedirect(app: AppConfig, uri: URL): boolean {
+export function allowsRedirect(app: AppConfig, uri: URL, localPorts = false): boolean {
   if (uri.protocol !== 'http:' && uri.protocol !== 'https:') return false
   const host = uri.hostname.toLowerCase()
   return (app.domains ?? []).some((entry) => {
     const m = /^(.*?)(?::(\d+|\*))?$/.exec(entry)
     if (!m || m[1] !== host) return false
     const port = m[2]
-    if (port === undefined) return uri.port === ''
+    if (port === undefined) return uri.port === '' || (localPorts && isLoopbackHost(host))
     return port === '*' || port === uri.port
   })
 }

@@ -31,21 +31,23 @@ function outsideWeChat(ctx: Ctx): Reply | undefined {
 
 /** GET /connect/oauth2/authorize */
 export function authorize(ctx: Ctx): Promise<Reply> {
-  return runPage('zh', () => {
+  return runPage(pageLangOf(ctx.request), () => {
     const { env, now } = ctx
-    const auto = env.autoApproval()
-    // Auto-approve stands in for the WeChat client, so it skips the User-Agent check.
-    if (!auto) {
-      const notice = outsideWeChat(ctx)
-      if (notice) return notice
-    }
+    // Auto-approve stands in for the user's answer, not for WeChat's client: a normal browser
+    // still gets "请在微信客户端打开链接", and the script waits for a request it can answer.
+    const notice = outsideWeChat(ctx)
+    if (notice) return notice
     const { app, req, forcePopup, forceSnapShot } = validateAuthorize(ctx)
     const wantsInfo = req.scope.split(',').includes('snsapi_userinfo')
+    const auto = env.takeAutoApproval()
     if (auto) return redirectReply(autoApprovedUrl(env, req, auto, now))
     const user = currentUser(ctx)
     if (!user)
       throw new PageError(undefined, {
-        hint: 'The emulator has no users (POST /__emulator/users).',
+        hint: {
+          zh: '模拟器中没有用户（用 POST /__emulator/users 添加）。',
+          en: 'The emulator has no users (POST /__emulator/users).',
+        },
       })
     // snsapi_base is silent: no page, straight back with a code.
     if (!wantsInfo) {

@@ -1,5 +1,6 @@
 /** Issuing an authorization code and building the callback URL WeChat redirects to. */
-import type { AutoApproval, Env } from '../context.js'
+import type { AutoApproval } from '../auto-approve.js'
+import type { Env } from '../context.js'
 import type { AuthRequest } from '../model/pending.js'
 import { appendParams } from '../urls.js'
 import { PageError } from './page.js'
@@ -48,6 +49,11 @@ export function autoApprovedUrl(
   if (auto.decision === 'deny') return deniedUrl(req)
   const user = env.world.users.get(auto.user)
   if (!user)
-    throw new PageError(undefined, { hint: `auto-approve user ${auto.user} does not exist.` })
+    throw new PageError(undefined, {
+      hint: {
+        zh: `自动授权的用户 ${auto.user} 不存在。`,
+        en: `auto-approve user ${auto.user} does not exist.`,
+      },
+    })
   return approvedUrl(req, issueAuthCode(env, req, user.id, user.snapshot === true, now))
 }

@@ -2,52 +2,50 @@
 import type { AppConfig, UserConfig } from '../config.js'
 import { type Ctx, cookieNames } from '../context.js'
 import { nameOf } from '../model/apps.js'
+import type { Bilingual } from '../pages/i18n.js'
 import { renderError } from '../pages/index.js'
 import type { AppView, ErrorView, PageLang, UserView } from '../pages/views.js'
 import { htmlReply, type Reply } from '../reply.js'
 import { avatarUrl } from '../urls.js'
 import { genericPageError, pageErrors } from './page-errors.js'
 
+/** What a page error adds to WeChat's text: an explanation and a developer hint, in both languages. */
+export interface PageErrorDetail {
+  message?: Bilingual
+  hint?: Bilingual
+}
+
 /** Thrown inside a page route to show WeChat's error page (with a code, or the generic one). */
 export class PageError extends Error {
   readonly errcode: number | undefined
-  readonly hint: string | undefined
-  readonly en: string | undefined
+  readonly detail: PageErrorDetail
   /** @internal */
-  constructor(errcode: number | undefined, detail: { hint?: string; en?: string } = {}) {
+  constructor(errcode: number | undefined, detail: PageErrorDetail = {}) {
     super(errcode === undefined ? 'page error' : `page error ${errcode}`)
     this.name = 'PageError'
     this.errcode = errcode
-    this.hint = detail.hint
-    this.en = detail.en
+    this.detail = detail
   }
 }
 
-/** The error page for a page error code (or the generic "该链接无法访问"). */
-export function errorPage(
-  lang: PageLang,
-  errcode?: number,
-  detail: { hint?: string; en?: string } = {},
-): Reply {
+/** The error page for a page error code (or the generic "该链接无法访问"), all in `lang`. */
+export function errorPage(lang: PageLang, errcode?: number, detail: PageErrorDetail = {}): Reply {
   const text = (errcode !== undefined && pageErrors[errcode]) || genericPageError
-  const view: ErrorView = { lang, messageZh: text.zh, messageEn: detail.en ?? text.en }
+  const view: ErrorView = { lang, message: text[lang] }
   if (errcode !== undefined) view.errcode = errcode
-  const hint = detail.hint ?? text.hint
-  if (hint !== undefined) view.hint = hint
+  if (detail.message) view.detail = detail.message[lang]
+  const hint = (detail.hint ?? text.hint)?.[lang]
+  if (hint) view.hint = hint
   // WeChat shows its error pages with HTTP 200.
   return htmlReply(renderError(view))
 }
 
-/** Runs a page route, turning {@link PageError} into the error page. */
+/** Runs a page route, turning {@link PageError} into the error page in `lang`. */
 export async function runPage(lang: PageLang, run: () => Reply | Promise<Reply>): Promise<Reply> {
   try {
     return await run()
   } catch (e) {
-    if (e instanceof PageError)
-      return errorPage(lang, e.errcode, {
-        ...(e.hint && { hint: e.hint }),
-        ...(e.en && { en: e.en }),
-      })
+    if (e instanceof PageError) return errorPage(lang, e.errcode, e.detail)
     throw e
   }
 }

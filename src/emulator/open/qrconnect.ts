@@ -10,6 +10,7 @@ import { controlReply, htmlReply, type Reply, redirectReply } from '../reply.js'
 import { controlPrefix } from '../urls.js'
 import { approvedUrl, autoApprovedUrl, deniedUrl, issueAuthCode } from './callback.js'
 import { appView, currentRealUser, PageError, readForm, realUsers, runPage } from './page.js'
+import { pageLangOf, qrLangOf } from './ua.js'
 import { validateQrConnect } from './validate.js'
 
 const qrPath = (uuid: string, leaf: string) =>
@@ -17,11 +18,11 @@ const qrPath = (uuid: string, leaf: string) =>
 
 /** GET /connect/qrconnect */
 export function qrconnect(ctx: Ctx): Promise<Reply> {
-  const lang = ctx.url.searchParams.get('lang') === 'en' ? 'en' : 'zh'
+  const lang = qrLangOf(ctx.url, ctx.request)
   return runPage(lang, () => {
     const { env, now } = ctx
     const { app, req } = validateQrConnect(ctx)
-    const auto = env.autoApproval()
+    const auto = env.takeAutoApproval()
     if (auto) return redirectReply(autoApprovedUrl(env, req, auto, now))
     const session = env.world.qr.create({ ...req, lang }, env.behaviour.qrTtl, now)
     const confirmUrl = `${env.baseUrl()}${qrPath(session.uuid, 'confirm')}`
@@ -71,24 +72,31 @@ export function qrStatus(ctx: Ctx, uuid: string): Reply {
   return controlReply(s ? 200 : 404, statusBody(s))
 }
 
+const noUsers = () =>
+  new PageError(undefined, { hint: { zh: '模拟器中没有用户。', en: 'The emulator has no users.' } })
+
+const qrExpired = () =>
+  new PageError(undefined, {
+    message: { zh: '二维码已失效。', en: 'This QR code has expired.' },
+    hint: { zh: '请刷新登录页面。', en: 'Reload the login page.' },
+  })
+
 /** POST /__emulator/qr/UUID/scan: scan and confirm at once as this browser's current user. */
 export function qrScan(ctx: Ctx, uuid: string): Promise<Reply> {
-  return runPage('zh', () => {
-    const s = ctx.env.world.qr.get(uuid, ctx.now)
+  const s = ctx.env.world.qr.get(uuid, ctx.now)
+  // The QR page's own language: the scan form is on it.
+  return runPage(s?.lang ?? pageLangOf(ctx.request), () => {
     const html = wantsHtml(ctx.request)
     if (ctx.request.method !== 'POST')
       return controlReply(405, { error: 'POST to simulate a scan' })
     if (s && (s.status === 'waiting' || s.status === 'scanned')) {
       const user = currentRealUser(ctx)
-      if (!user) throw new PageError(undefined, { hint: 'The emulator has no users.' })
+      if (!user) throw noUsers()
       decide(ctx, s, user.id, 'allow')
     }
     if (!html) return controlReply(s ? 200 : 404, statusBody(s))
     if (s?.redirect) return redirectReply(s.redirect, [], 303)
-    throw new PageError(undefined, {
-      en: 'This QR code has expired (二维码已失效).',
-      hint: 'Reload the login page.',
-    })
+    throw qrExpired()
   })
 }
 
@@ -97,7 +105,8 @@ function confirmView(ctx: Ctx, s: QrSession, state: QrConfirmView['state']): Rep
   if (!app) throw new PageError(undefined)
   return htmlReply(
     renderQrConfirm({
-      lang: s.lang,
+      // The phone's page is in the phone's language.
+      lang: pageLangOf(ctx.request),
       app: appView(app),
       users: realUsers(ctx),
       selectedUserId: currentRealUser(ctx)?.id ?? '',
@@ -109,14 +118,9 @@ function confirmView(ctx: Ctx, s: QrSession, state: QrConfirmView['state']): Rep
 
 /** GET (marks scanned) / POST (decides) /__emulator/qr/UUID/confirm: the phone's page. */
 export function qrConfirm(ctx: Ctx, uuid: string): Promise<Reply> {
-  return runPage('zh', async () => {
+  return runPage(pageLangOf(ctx.request), async () => {
     const s = ctx.env.world.qr.get(uuid, ctx.now)
-    if (!s) {
-      throw new PageError(undefined, {
-        en: 'This QR code has expired (二维码已失效).',
-        hint: 'Reload the login page.',
-      })
-    }
+    if (!s) throw qrExpired()
     if (s.status === 'expired') return confirmView(ctx, s, 'expired')
     if (s.status === 'confirmed' || s.status === 'denied') return confirmView(ctx, s, s.status)
     if (ctx.request.method !== 'POST') {
@@ -127,7 +131,12 @@ export function qrConfirm(ctx: Ctx, uuid: string): Promise<Reply> {
     const decision = form.get('decision')
     const user = ctx.env.world.users.get(form.get('user') ?? undefined)
     if ((decision !== 'allow' && decision !== 'deny') || !user || user.snapshot) {
-      throw new PageError(undefined, { hint: 'Pick one of the listed users and allow or deny.' })
+      throw new PageError(undefined, {
+        hint: {
+          zh: '请选择列出的用户之一，然后点允许或拒绝。',
+          en: 'Pick one of the listed users and allow or deny.',
+        },
+      })
     }
     return confirmView(ctx, s, decide(ctx, s, user.id, decision))
   })

@@ -3,8 +3,10 @@
 import { hasControl } from '../api/wire.js'
 import type { AppConfig } from '../config.js'
 import type { Ctx } from '../context.js'
-import { allowsRedirect, scopesOf } from '../model/apps.js'
+import { demoCallbackPath } from '../demo.js'
+import { allowsRedirect, isLoopbackHost, scopesOf } from '../model/apps.js'
 import type { AuthRequest } from '../model/pending.js'
+import { type Bilingual, kindLabel } from '../pages/i18n.js'
 import { PageError } from './page.js'
 
 type Param = { kind: 'missing' } | { kind: 'invalid' } | { kind: 'ok'; value: string }
@@ -27,25 +29,55 @@ function required(url: URL, name: string, missing: number, invalid: PageError): 
 }
 
 function appFor(ctx: Ctx): AppConfig {
-  const appid = required(ctx.url, 'appid', 10012, unknownApp('(duplicated or malformed)'))
+  const appid = required(ctx.url, 'appid', 10012, unknownApp(undefined))
   const app = ctx.env.world.apps.get(appid)
   if (!app) throw unknownApp(appid)
   return app
 }
 
-function unknownApp(appid: string): PageError {
+/** An appid the emulator does not know (undefined: duplicated or malformed). */
+function unknownApp(appid: string | undefined): PageError {
+  const which = {
+    zh: appid === undefined ? '（appid 重复或格式不对）' : ` ${appid} `,
+    en: appid === undefined ? ' (duplicated or malformed)' : ` ${appid}`,
+  }
   return new PageError(undefined, {
-    en: 'This link cannot be opened: the appid is not a registered app.',
-    hint: `No app with appid ${appid} is configured in the emulator (see GET / for the apps, or POST /__emulator/apps).`,
+    message: {
+      zh: '此链接无法打开：appid 不是已注册的应用。',
+      en: 'This link cannot be opened: the appid is not a registered app.',
+    },
+    hint: {
+      zh: `模拟器中没有 appid 为${which.zh}的应用（应用列表见首页 GET /，或用 POST /__emulator/apps 添加）。`,
+      en: `No app with appid${which.en} is configured in the emulator (see GET / for the apps, or POST /__emulator/apps).`,
+    },
   })
 }
 
-function checkRedirect(raw: string, domainsOf: AppConfig): void {
+/** A hint in both languages that needs no translation of its own. */
+const both = (zh: string, en: string): Bilingual => ({ zh, en })
+
+/** The emulator's own demo callback (home page links), which stands in for an app on its host. */
+function isDemoCallback(ctx: Ctx, uri: URL): boolean {
+  return uri.origin === URL.parse(ctx.env.baseUrl())?.origin && uri.pathname === demoCallbackPath
+}
+
+function checkRedirect(ctx: Ctx, raw: string, domainsOf: AppConfig): void {
   const uri = URL.parse(raw)
-  if (!uri || !allowsRedirect(domainsOf, uri)) {
-    const domains = (domainsOf.domains ?? []).join(', ') || '(none)'
+  if (uri && isDemoCallback(ctx, uri)) return
+  if (!uri || !allowsRedirect(domainsOf, uri, ctx.env.allowLocalPorts)) {
+    const domains = domainsOf.domains ?? []
+    const localPort = uri !== null && uri.port !== '' && isLoopbackHost(uri.hostname)
+    const fix = localPort
+      ? both(
+          '应用跑在 localhost:端口 上时，请以 allowLocalPorts: true 启动模拟器（wxauth emulator --allow-local-ports；wxauth dev 已默认打开）。',
+          ' For an app on localhost:PORT, start the emulator with allowLocalPorts: true (wxauth emulator --allow-local-ports; wxauth dev does it).',
+        )
+      : both('', '')
     throw new PageError(10003, {
-      hint: `The redirect_uri host must equal an authorized domain; ports are not allowed unless the emulator app lists host:port or host:*. Authorized domains of ${domainsOf.appId}: ${domains}.`,
+      hint: both(
+        `redirect_uri 的主机必须与授权域名完全一致，而且微信不接受其中带端口。${fix.zh}${domainsOf.appId} 的授权域名：${domains.join('、') || '无'}。`,
+        `The redirect_uri host must equal an authorized domain, and WeChat refuses any port in it.${fix.en} Authorized domains of ${domainsOf.appId}: ${domains.join(', ') || '(none)'}.`,
+      ),
     })
   }
 }
@@ -53,21 +85,32 @@ function checkRedirect(raw: string, domainsOf: AppConfig): void {
 function checkState(ctx: Ctx, strictCharset: boolean): string {
   const values = ctx.url.searchParams.getAll('state')
   if (values.length > 1) {
-    throw new PageError(undefined, { hint: 'state appears more than once.' })
+    throw new PageError(undefined, {
+      hint: both('state 参数出现了不止一次。', 'state appears more than once.'),
+    })
   }
   const state = values[0] ?? ''
   if (new TextEncoder().encode(state).length > 128) {
-    throw new PageError(undefined, { hint: 'state is limited to 128 bytes ([A-Za-z0-9]).' })
+    throw new PageError(undefined, {
+      hint: both(
+        'state 最长 128 字节（[A-Za-z0-9]）。',
+        'state is limited to 128 bytes ([A-Za-z0-9]).',
+      ),
+    })
   }
   if (strictCharset && !/^[A-Za-z0-9]*$/.test(state)) {
-    throw new PageError(undefined, { hint: 'state may only contain a-z, A-Z and 0-9.' })
+    throw new PageError(undefined, {
+      hint: both('state 只能包含 a-z、A-Z 和 0-9。', 'state may only contain a-z, A-Z and 0-9.'),
+    })
   }
   return state
 }
 
 function checkResponseType(url: URL): void {
   if (url.searchParams.getAll('response_type').join('\u0000') !== 'code') {
-    throw new PageError(undefined, { hint: 'response_type must be exactly "code".' })
+    throw new PageError(undefined, {
+      hint: both('response_type 必须正好是 code。', 'response_type must be exactly "code".'),
+    })
   }
 }
 
@@ -110,13 +153,16 @@ export function validateAuthorize(ctx: Ctx): AuthorizeLink {
   const allowed = scopesOf(app)
   if (app.kind !== 'official' || scopes.some((s) => !allowed.includes(s))) {
     throw new PageError(10005, {
-      hint: `${app.appId} (${app.kind}) may request: ${allowed.join(', ') || 'nothing'}. connect/oauth2/authorize takes snsapi_base or snsapi_userinfo; website apps use connect/qrconnect with snsapi_login.`,
+      hint: both(
+        `${app.appId}（${kindLabel('zh', app.kind)}）可申请的 scope：${allowed.join('、') || '无'}。connect/oauth2/authorize 使用 snsapi_base 或 snsapi_userinfo；网站应用请用 connect/qrconnect 和 snsapi_login。`,
+        `${app.appId} (${app.kind}) may request: ${allowed.join(', ') || 'nothing'}. connect/oauth2/authorize takes snsapi_base or snsapi_userinfo; website apps use connect/qrconnect with snsapi_login.`,
+      ),
     })
   }
   const componentParam = url.searchParams.get('component_appid')
   const component = componentParam ? env.world.apps.get(componentParam) : undefined
   // On behalf of an official account, the callback must be on the platform's domain.
-  checkRedirect(redirectUri, component?.kind === 'component' ? component : app)
+  checkRedirect(ctx, redirectUri, component?.kind === 'component' ? component : app)
   checkResponseType(url)
   const state = checkState(ctx, env.behaviour.strictStateCharset)
   if (env.behaviour.strictParamOrder) checkOrder(url)
@@ -147,7 +193,10 @@ function checkOrder(url: URL): void {
   const stateOk = !names.includes('state') || names[4] === 'state'
   if (expected.some((n, i) => names[i] !== n) || !stateOk) {
     throw new PageError(undefined, {
-      hint: 'WeChat matches the link strictly: parameters must come in the order appid, redirect_uri, response_type, scope, state, then any others, followed by #wechat_redirect.',
+      hint: both(
+        '微信严格匹配授权链接：参数必须依次为 appid、redirect_uri、response_type、scope、state，其他参数在后，最后是 #wechat_redirect。',
+        'WeChat matches the link strictly: parameters must come in the order appid, redirect_uri, response_type, scope, state, then any others, followed by #wechat_redirect.',
+      ),
     })
   }
 }
@@ -172,10 +221,13 @@ export function validateQrConnect(ctx: Ctx): QrConnectLink {
     scopes.some((s) => !allowed.includes(s))
   ) {
     throw new PageError(10005, {
-      hint: `connect/qrconnect takes a website app appid and scope snsapi_login; ${app.appId} is ${app.kind} and may request: ${allowed.join(', ') || 'nothing'}.`,
+      hint: both(
+        `connect/qrconnect 需要网站应用的 appid 和 snsapi_login；${app.appId} 是${kindLabel('zh', app.kind)}，可申请：${allowed.join('、') || '无'}。`,
+        `connect/qrconnect takes a website app appid and scope snsapi_login; ${app.appId} is ${app.kind} and may request: ${allowed.join(', ') || 'nothing'}.`,
+      ),
     })
   }
-  checkRedirect(redirectUri, app)
+  checkRedirect(ctx, redirectUri, app)
   checkResponseType(url)
   const state = checkState(ctx, env.behaviour.strictStateCharset)
   return { app, req: { appId: app.appId, redirectUri, scope, state } }

@@ -6,25 +6,23 @@ import type { ErrorView } from './views.js'
 
 const T = {
   title: { zh: '出错了', en: 'Error' },
-  explain: { zh: '说明（英文）', en: 'What it means' },
+  code: { zh: '错误码：', en: 'Error code: ' },
   hint: { zh: '开发者提示', en: 'Hint for developers' },
 }
 
-/** WeChat's authorize-page error: `错误码：NNNNN`, the Chinese message, the English explanation and the hint. */
+/** WeChat's authorize-page error: the message, `错误码：NNNNN` (or "Error code: NNNNN"), the case and the hint. */
 export function renderError(v: ErrorView): string {
   const t = texts(v.lang, T)
-  const code =
-    v.errcode === undefined ? '' : html`<p class="sub" lang="zh-CN">错误码：${v.errcode}</p>`
+  const code = v.errcode === undefined ? '' : html`<p class="sub">${t.code}${v.errcode}</p>`
+  const detail =
+    v.detail === undefined || v.detail === '' ? '' : html`<p class="sub">${v.detail}</p>`
   const body = html`<section class="msg">
 ${icon('warn')}
-<h1 lang="zh-CN">${v.messageZh}</h1>
+<h1>${v.message}</h1>
 ${code}
+${detail}
 </section>
-<section class="card">
-<h2>${t.explain}</h2>
-<p lang="en">${v.messageEn}</p>
-${v.hint === undefined || v.hint === '' ? '' : devNote(t.hint, html`<p>${v.hint}</p>`)}
-</section>`
+${v.hint === undefined || v.hint === '' ? '' : devNote(t.hint, html`<p>${v.hint}</p>`)}`
   const title = v.errcode === undefined ? t.title : `${t.title} ${v.errcode}`
   return page({ lang: v.lang, title, body })
 }

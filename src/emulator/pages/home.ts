@@ -19,6 +19,8 @@ const T = {
     en: 'Current WeChat user (silent snsapi_base logins use this user)',
   },
   switch: { zh: '切换当前用户', en: 'Switch current user' },
+  consents: { zh: '授权记录', en: 'Consents' },
+  forget: { zh: '忘记授权记录', en: 'Forget consents' },
   apps: { zh: '应用', en: 'Apps' },
   noApps: { zh: '没有配置应用。', en: 'No apps configured.' },
   domains: { zh: '授权域名', en: 'Domains' },
@@ -49,7 +51,14 @@ function requestRow(r: RequestView): ReturnType<typeof html> {
 </tr>`
 }
 
-/** The emulator's home page: demos, users (and the current-user switch), apps, recent requests, base URL. */
+/** What the consents section says: how long WeChat remembers a consent, and how many are kept. */
+function consentsText(v: HomeView): string {
+  return v.lang === 'zh'
+    ? `微信会记住用户对 snsapi_userinfo 的授权 ${v.consentDays} 天，期间再次授权不再弹出授权页。模拟器当前记住 ${v.consents} 条；忘记后授权页会再次出现。`
+    : `WeChat remembers a snsapi_userinfo consent for ${v.consentDays} days: until then, authorizing again shows no consent page. The emulator remembers ${v.consents} now; forget them to see the consent page again.`
+}
+
+/** The emulator's home page: demos, users (and the current-user switch), consents, apps, recent requests, base URL. */
 export function renderHome(v: HomeView): string {
   const t = texts(v.lang, T)
   const demos =
@@ -87,6 +96,8 @@ ${v.users.length === 0 ? '' : html`<div class="actions"><button class="btn prima
 <p class="muted small">${t.intro}</p>
 <section class="card"><h2>${t.demos}</h2>${demos}</section>
 <section class="card"><h2>${t.users}</h2>${users}</section>
+<section class="card"><h2>${t.consents}</h2><p class="small">${consentsText(v)}</p>
+<form method="post" action="${safeUrl(v.forgetConsentsAction)}"><div class="actions"><button class="btn inline" type="submit">${t.forget}</button></div></form></section>
 <section class="card"><h2>${t.apps}</h2>${apps}</section>
 <section class="card"><h2>${t.requests}</h2>${requests}</section>
 <section class="card"><h2>${t.connect}</h2><p class="small">${t.connectText}</p>

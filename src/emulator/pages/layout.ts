@@ -16,13 +16,10 @@ export interface PageOptions {
   main?: string
 }
 
-const BANNER_ZH = 'wxauth 模拟器 · 这不是微信'
-const BANNER_EN = 'wxauth emulator · not WeChat'
+const BANNER = { zh: 'wxauth 模拟器 · 这不是微信', en: 'wxauth emulator · not WeChat' }
 
 function banner(lang: PageLang): SafeHtml {
-  const zh = html`<span lang="zh-CN">${BANNER_ZH}</span>`
-  const en = html`<span lang="en">${BANNER_EN}</span>`
-  return html`<header class="emu-banner" role="note">${lang === 'zh' ? [zh, en] : [en, zh]}</header>`
+  return html`<header class="emu-banner" role="note"><span>${BANNER[lang]}</span></header>`
 }
 
 function contentSecurityPolicy(script: string | undefined): string {
@@ -42,7 +39,7 @@ export function page(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.script)}">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <meta name="robots" content="noindex, nofollow">
 <link rel="icon" href="data:,">
 <title>${options.title} · ${suffix}</title>

@@ -4,14 +4,13 @@ import { page } from './layout.js'
 import { devNote, icon } from './parts.js'
 import type { OpenInWeChatView } from './views.js'
 
-const WECHAT_TEXT = '请在微信客户端打开链接'
-
 const T = {
   title: { zh: '请在微信客户端打开链接', en: 'Open in WeChat' },
-  gloss: { zh: '', en: 'Please open this link in the WeChat app.' },
+  // WeChat's own words in Chinese.
+  heading: { zh: '请在微信客户端打开链接', en: 'Please open this link in the WeChat app' },
   wecom: {
     zh: '企业微信不支持微信公众号网页授权，请在微信客户端中打开此链接。',
-    en: 'WeCom (企业微信) does not support WeChat web authorization. Open this link in the WeChat app.',
+    en: 'WeCom does not support WeChat web authorization. Open this link in the WeChat app.',
   },
   devTitle: { zh: '开发者说明', en: 'For developers' },
   devWeChat: {
@@ -37,8 +36,7 @@ export function renderOpenInWeChat(v: OpenInWeChatView): string {
   const t = texts(v.lang, T)
   const body = html`<section class="msg">
 ${icon('info')}
-<h1 lang="zh-CN">${WECHAT_TEXT}</h1>
-${t.gloss && !v.wecom ? html`<p class="sub">${t.gloss}</p>` : ''}
+<h1>${t.heading}</h1>
 ${v.wecom ? html`<p class="sub">${t.wecom}</p>` : ''}
 </section>
 ${devNote(t.devTitle, html`<p>${v.wecom ? t.devWeCom : t.devWeChat}</p><p>${t.devContinue}</p>`)}

@@ -79,7 +79,7 @@ export function renderQrConnect(v: QrConnectView): string {
 <h1 class="center">${t.title}</h1>
 <div class="qr-box">${raw(v.qrSvg)}</div>
 <div class="qr-state" aria-live="polite">
-<p data-state="waiting"><strong>${t.scan}</strong><span class="muted">「${v.app.name}」</span></p>
+<p data-state="waiting"><strong>${t.scan}</strong><span class="muted">${v.lang === 'zh' ? '「' : '“'}${v.app.name}${v.lang === 'zh' ? '」' : '”'}</span></p>
 <p data-state="scanned" hidden><strong>${t.scanned}</strong><span class="muted">${t.scannedHint}</span></p>
 <p data-state="confirmed" hidden><strong>${t.confirmed}</strong></p>
 <p data-state="denied" hidden><strong>${t.denied}</strong><span class="muted">${t.deniedHint} · ${refresh}</span></p>

@@ -4,12 +4,11 @@ import { page } from './layout.js'
 import { appHeader, devNote } from './parts.js'
 import type { SnapshotView } from './views.js'
 
-const BANNER = '该网页需获取个人信息才可使用完整服务，当前仅可浏览部分内容'
-
 const T = {
   title: { zh: '快照页', en: 'Snapshot page' },
-  gloss: {
-    zh: '',
+  // WeChat's own words in Chinese.
+  banner: {
+    zh: '该网页需获取个人信息才可使用完整服务，当前仅可浏览部分内容',
     en: 'This page needs your personal information for the full service; for now you can only browse part of it.',
   },
   full: { zh: '使用完整服务', en: 'Use full service' },
@@ -34,8 +33,7 @@ ${appHeader(v.lang, v.app)}
 ${devNote(t.devTitle, html`<p>${t.dev}</p>`)}
 <p class="link-row"><a href="${safeUrl(v.browseUrl)}">${t.browse}</a></p>
 <div class="snapshot-bar" role="region" aria-label="${t.full}">
-<p lang="zh-CN">${BANNER}</p>
-${t.gloss ? html`<p class="muted">${t.gloss}</p>` : ''}
+<p>${t.banner}</p>
 <a class="btn primary" href="${safeUrl(v.fullServiceUrl)}">${t.full}</a>
 </div>`
   return page({ lang: v.lang, title: t.title, body, main: 'has-bar' })

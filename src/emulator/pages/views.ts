@@ -88,14 +88,14 @@ export interface QrConfirmView extends BaseView {
   state: 'pending' | 'confirmed' | 'denied' | 'expired'
 }
 
-/** An authorize-page error, as WeChat shows it (not JSON). */
+/** An authorize-page error, as WeChat shows it (not JSON); every text in the page language. */
 export interface ErrorView extends BaseView {
   /** WeChat's page error code (10003, 10005, …), if any. */
   errcode?: number
-  /** Chinese text as WeChat words it, e.g. "redirect_uri域名与后台配置不一致". */
-  messageZh: string
-  /** English explanation for developers. */
-  messageEn: string
+  /** What the page says: in Chinese as WeChat words it ("redirect_uri域名与后台配置不一致"). */
+  message: string
+  /** Optional explanation of this case (plain text). */
+  detail?: string
   /** Optional hint for the developer on how to fix it (plain text). */
   hint?: string
 }
@@ -134,6 +134,12 @@ export interface HomeView extends BaseView {
   currentUserId: string
   /** Form target to change the current user; POST with field `user`. */
   currentUserAction: string
+  /** How many snsapi_userinfo consents the emulator remembers (silent re-authorization). */
+  consents: number
+  /** For how many days a consent is remembered. */
+  consentDays: number
+  /** Form target that forgets every remembered consent (POST, no fields). */
+  forgetConsentsAction: string
   requests: RequestView[]
   /** Ready-made login links that come back to the emulator's own demo callback. */
   demos: { label: string; url: string }[]
