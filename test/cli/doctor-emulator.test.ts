@@ -106,6 +106,22 @@ describe('regression: doctor --live against the emulator gives the emulator fix'
     expectNoWeChatConsole(r)
   })
 
+  it('a localhost callback with a port on an emulator without --allow-local-ports (10003) → that flag', async () => {
+    const strict = createEmulator({ allowLocalPorts: undefined })
+    const { url } = await strict.listen({ port: 0 })
+    try {
+      const r = await doctor(['--live'], onEmulator(url))
+      expect(r.code).toBe(1)
+      const block = failure(r, /on oauth2\/authorize: the emulator shows page error 10003/)
+      expect(block).toContain(
+        'fix: the emulator refuses a port in the callback, as WeChat does: start it with npx wxauth emulator --allow-local-ports',
+      )
+      expectNoWeChatConsole(r)
+    } finally {
+      await strict.close()
+    }
+  })
+
   it('nothing at a loopback API base → start the emulator, not DNS or a proxy', async () => {
     const port = await closedPort()
     const r = await doctor(['--live'], onEmulator(`http://127.0.0.1:${port}`))

@@ -16,6 +16,8 @@ export interface EmulatorApp {
 /** What the emulator said about itself. */
 export interface EmulatorInfo {
   apps: EmulatorApp[]
+  /** Whether it lets a callback on localhost carry a port (`--allow-local-ports`). */
+  allowLocalPorts: boolean
 }
 
 /** The command that starts the emulator and prints its apps. */
@@ -34,7 +36,7 @@ export async function probeEmulator(baseUrl: string): Promise<EmulatorInfo | und
       signal: AbortSignal.timeout(2000),
     })
     if (response.status !== 200) return undefined
-    const state = (await response.json()) as { apps?: unknown }
+    const state = (await response.json()) as { apps?: unknown; allowLocalPorts?: unknown }
     if (!Array.isArray(state.apps) || !state.apps.every(isApp)) return undefined
     const apps = state.apps.map((app) => ({
       appId: app.appId,
@@ -42,7 +44,7 @@ export async function probeEmulator(baseUrl: string): Promise<EmulatorInfo | und
       secret: typeof app.secret === 'string' ? app.secret : '',
       domains: Array.isArray(app.domains) ? app.domains.map(String) : [],
     }))
-    return { apps }
+    return { apps, allowLocalPorts: state.allowLocalPorts === true }
   } catch {
     return undefined
   }
@@ -71,13 +73,23 @@ export function wrongSecretFix(info: EmulatorInfo, appId: string, variable: stri
   return `set ${variable} to the emulator's secret for ${appId}${masked}: ${START_EMULATOR} prints the built-in apps' secrets, and examples/emulator.env holds them`
 }
 
-/** The fix for page error 10003 on the emulator: the app's `domains`. */
+const LOCAL = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
+
+/** The fix for page error 10003 on the emulator: its local-ports switch, or the app's `domains`. */
 export function callbackDomainFix(info: EmulatorInfo, appId: string, callbackUrl: string): string {
   const url = URL.parse(callbackUrl)
   const host = url?.host ?? callbackUrl
   const domains = info.apps.find((a) => a.appId === appId)?.domains ?? []
   const allowed = domains.length > 0 ? domains.join(', ') : 'no host'
   const entry = url?.port ? `"${host}" (or "${url.hostname}:*")` : `"${host}"`
+  if (
+    url?.port &&
+    !info.allowLocalPorts &&
+    LOCAL.test(url.hostname) &&
+    domains.includes(url.hostname)
+  ) {
+    return `the emulator refuses a port in the callback, as WeChat does: start it with ${START_EMULATOR} --allow-local-ports (wxauth dev does), or add ${entry} to the app's "domains" in its --config`
+  }
   return `the emulator's app ${appId} allows callbacks on ${allowed}: add ${entry} to its "domains" in the emulator's --config, or set BASE_URL to an origin it allows`
 }
 
