@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config'
 import { hideSkipNotes } from './test/skipped-reporter.js'
 
 export default defineConfig({
+  // The package's own `#…` imports resolve to src/ in tests, as in the type check (tsconfig's
+  // customConditions); built code resolves them to dist/.
+  ssr: { resolve: { conditions: ['wxauth-source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     // The leak check: captures what leaves the app side in every test and fails on a canary.

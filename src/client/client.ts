@@ -1,3 +1,4 @@
+import { defaultTransport } from '#default-transport'
 import { checkAppId } from './arguments.js'
 import {
   type AuthorizeUrlOptions,
@@ -11,7 +12,7 @@ import type { CallContext, ClientLogEvent, RetryOptions } from './http.js'
 import { code2Session } from './miniprogram.js'
 import { quietly } from './quietly.js'
 import { type ComponentOptions, exchangeCode, type RequestOptions, refreshToken } from './token.js'
-import { type FetchLike, fetchTransport, undiciTransport } from './transport.js'
+import { type FetchLike, fetchTransport } from './transport.js'
 import type { Code2SessionResult, TokenResult, UserInfoResult } from './types.js'
 import { checkToken, getUserInfo, type UserInfoOptions } from './userinfo.js'
 
@@ -112,7 +113,7 @@ export function createClient(options: ClientOptions): WeChatClient {
     throw invalidArgument('log must be a function')
   }
   const ctx: CallContext = {
-    transport: options.fetch ? fetchTransport(checkFetch(options.fetch)) : undiciTransport(),
+    transport: options.fetch ? fetchTransport(checkFetch(options.fetch)) : defaultTransport(),
     apiBaseUrl: checkBaseUrl(options.apiBaseUrl ?? DEFAULT_API_BASE_URL, 'apiBaseUrl'),
     timeout: checkPositive(options.timeout ?? 5_000, 'timeout'),
     retry: retryPolicy(options.retry),

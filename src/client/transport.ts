@@ -67,26 +67,6 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
   }
 }
 
-let nodeTransport: Promise<Transport> | undefined
-
-/**
- * The default transport on Node: undici's `request()` over a shared keep-alive pool (see
- * `undici-transport.ts`), loaded on first use so that edge runtimes, which pass a `fetch`, never
- * load undici or node:events.
- * @internal
- */
-export function undiciTransport(): Transport {
-  let loaded: Transport | undefined
-  return (url, request) => {
-    if (loaded) return loaded(url, request)
-    nodeTransport ??= import('./undici-transport.js').then((module) => module.undiciRequest)
-    return nodeTransport.then((transport) => {
-      loaded = transport
-      return transport(url, request)
-    })
-  }
-}
-
 async function readWebStream(stream: ReadableStream<Uint8Array>, limit: number): Promise<string> {
   const reader = stream.getReader()
   const decoder = new TextDecoder('utf-8')

@@ -1,5 +1,5 @@
 /**
- * The default transport on Node, loaded by `undiciTransport()` on first use.
+ * The default transport on Node, loaded by `default-transport.node.ts` on first use.
  * @module
  */
 import type { Readable } from 'node:stream'

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto'
-import { nodeCrypto } from './node-crypto.js'
+import { nodeCrypto } from '#node-crypto'
 
 /** Bytes WebCrypto accepts (not a view of a SharedArrayBuffer). @internal */
 export type Bytes = Uint8Array<ArrayBuffer>

@@ -1,11 +1,10 @@
-import type * as NodeCrypto from 'node:crypto'
-
 /**
- * `node:crypto` when the runtime has it (Node ≥ 20.16, Bun, Deno, workerd with `nodejs_compat`),
- * else `undefined` (edge runtimes), where WebCrypto does the same work asynchronously.
- * Loaded without an import, so that bundlers for the edge do not try to resolve it.
- * @internal
+ * `node:crypto` where the runtime has it (Node, Bun, Deno), chosen through the package's
+ * `#node-crypto` import by the `node` condition; elsewhere `no-node-crypto.ts` stands in, and
+ * WebCrypto does the same work asynchronously.
+ * @module
  */
-export const nodeCrypto: typeof NodeCrypto | undefined = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:crypto') as typeof NodeCrypto | undefined
+import * as crypto from 'node:crypto'
+
+/** @internal */
+export const nodeCrypto: typeof crypto | undefined = crypto

@@ -1,5 +1,5 @@
+import { nodeCrypto } from '#node-crypto'
 import { encodeBase64url } from './base64url.js'
-import { nodeCrypto } from './node-crypto.js'
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const POOL_SIZE = 4096

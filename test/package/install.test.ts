@@ -110,6 +110,21 @@ for (const subpath of Object.keys(exports)) {
 console.log(JSON.stringify(names))
 `
 
+/** The same with CommonJS `require()` (of an ES module: Node 20.19+ and 22.12+, as engines says). */
+const REQUIRE_ALL = `const { exports: map } = require('wxauth/package.json')
+const names = {}
+for (const subpath of Object.keys(map)) {
+  const specifier = subpath === '.' ? 'wxauth' : 'wxauth/' + subpath.slice(2)
+  names[specifier] = Object.keys(require(specifier)).filter((n) => n !== '__esModule' && n !== 'module.exports').sort()
+}
+console.log(JSON.stringify(names))
+`
+
+async function requireAll(app: string): Promise<Record<string, string[]>> {
+  await writeFile(join(app, 'require-all.cjs'), REQUIRE_ALL)
+  return JSON.parse(await sh('node --no-warnings require-all.cjs', app))
+}
+
 async function importAll(app: string): Promise<Record<string, string[]>> {
   await writeFile(join(app, 'import-all.mjs'), IMPORT_ALL)
   return JSON.parse(await sh('node import-all.mjs', app))
@@ -312,6 +327,17 @@ describe.each([
     expect(Object.keys(names)).toEqual(Object.keys(pkg.exports).map(specifier))
     const empty = Object.entries(names).filter(([, exported]) => exported.length === 0)
     expect(empty).toEqual([])
+  })
+
+  it('requires every subpath from CommonJS, the same exports as import', {
+    timeout: SLOW,
+  }, async () => {
+    const app = await installed()
+    // package.json itself is JSON: an object to require(), a default export to import.
+    const { 'wxauth/package.json': _, ...required } = await requireAll(app)
+    const { 'wxauth/package.json': __, ...imported } = await importAll(app)
+    expect(Object.keys(required)).toHaveLength(Object.keys(pkg.exports).length - 1)
+    expect(required).toEqual(imported)
   })
 
   it('runs `npx wxauth --version`: package.json’s version', { timeout: SLOW }, async () => {
