@@ -9,7 +9,7 @@ img{border-radius:.5rem}code{word-break:break-all}`
 // A server component, rendered per request: it reads the session from the request's cookies.
 export default async function Home() {
   const cookieStore = await cookies()
-  const session = await getWeChatSession(getAuth(), cookieStore)
+  const session = await getWeChatSession(getAuth, cookieStore)
   const profile = session?.identity.profile
   return (
     <main>
@@ -31,8 +31,14 @@ export default async function Home() {
           </form>
         </>
       ) : (
-        // A plain link, not <Link>: the login leaves the app for WeChat.
-        <a href="/auth/wechat/login">微信登录 / Sign in with WeChat</a>
+        <>
+          {/* A plain link, not <Link>: the login leaves the app for WeChat. */}
+          <a href="/auth/wechat/login">微信登录 / Sign in with WeChat</a>
+          {/* Behind the middleware: it sends the browser to the login, which comes back there. */}
+          <p>
+            <a href="/account">我的账户 / Account</a>
+          </p>
+        </>
       )}
     </main>
   )

@@ -1,12 +1,9 @@
-// The login flow, shared by the route handlers and the pages.
+// The login flow, shared by the middleware, the route handlers and the pages. wxauth/next calls
+// getAuth on the first request that needs it, not at import: `next build` imports every route
+// without the runtime environment, and createWxAuth rejects a configuration with missing values.
 import { createWxAuth } from 'wxauth'
 
-let auth
-
-// Created on first use rather than at import: `next build` imports every route without the
-// runtime environment, and createWxAuth rejects a configuration with missing values.
 export function getAuth() {
-  if (auth) return auth
   const missing = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WXAUTH_SECRET'].filter(
     (name) => !process.env[name],
   )
@@ -16,7 +13,7 @@ export function getAuth() {
       `Missing configuration: set ${missing.join(', ')} in examples/next/.env.local (against the emulator: cp examples/emulator.env examples/next/.env.local)`,
     )
   }
-  auth = createWxAuth({
+  return createWxAuth({
     apps: {
       // 公众号/服务号: logs users in inside WeChat.
       official: { appId: process.env.WECHAT_APP_ID, appSecret: process.env.WECHAT_APP_SECRET },
@@ -36,5 +33,4 @@ export function getAuth() {
     apiBaseUrl: process.env.WECHAT_API_BASE_URL,
     openBaseUrl: process.env.WECHAT_OPEN_BASE_URL,
   })
-  return auth
 }
