@@ -80,16 +80,21 @@ export class Proc {
     return this.child.exitCode === null && this.child.signalCode === null
   }
 
-  /** Resolves with the first match of `re` on standard output; rejects after `ms` or on exit. */
-  waitFor(re: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
+  /** Resolves with the first match of `re` on standard output (or `stream`); rejects after `ms` or on exit. */
+  waitFor(
+    re: RegExp,
+    ms = 10_000,
+    stream: 'stdout' | 'stderr' = 'stdout',
+  ): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const m = re.exec(this.stdout)
+        const m = re.exec(this[stream])
         if (m) done(() => resolve(m))
-        else if (!this.running) done(() => reject(this.failure(`exited before printing ${re}`)))
+        else if (!this.running)
+          done(() => reject(this.failure(`exited before printing ${re} on ${stream}`)))
       }
       const timer = setTimeout(
-        () => done(() => reject(this.failure(`printed no ${re} within ${ms} ms`))),
+        () => done(() => reject(this.failure(`printed no ${re} on ${stream} within ${ms} ms`))),
         ms,
       )
       const done = (settle: () => void) => {
@@ -173,7 +178,7 @@ export class Browser {
 }
 
 /** The `Location` of a redirect, absolute, without WeChat's `#wechat_redirect` fragment. */
-function location(response: Response, base: string): string {
+export function location(response: Response, base: string): string {
   const value = response.headers.get('location')
   expect(value, `a Location header (status ${response.status})`).toBeTruthy()
   const url = new URL(value as string, base)

@@ -14,6 +14,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name)
+    // test/runtimes/node_modules: the runtimes the runtime matrix runs, not tests.
+    if (entry.name === 'node_modules') return []
     if (entry.isDirectory()) return sources(path)
     return /\.(ts|mts|tsx)$/.test(entry.name) ? [relative(root, path)] : []
   })
@@ -43,7 +45,7 @@ const tests = sources(join(root, 'test')).filter(
 )
 
 /** Child processes, not vitest files: they get their secrets from the test that starts them. */
-const children = new Set(['test/flow/workers/refresh-worker.ts'])
+const children = new Set(['test/flow/workers/refresh-worker.ts', 'test/runtimes/apps/app.ts'])
 /** Its wxauth imports are the text of apps it bundles and measures, never run. */
 const bundledOnly = new Set(['test/package/edge-bundle.test.ts'])
 
