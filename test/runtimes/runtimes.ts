@@ -75,8 +75,8 @@ export function versionOf(runtime: Runtime): string | undefined {
 /**
  * Bundles `entry` of apps/ into `outfile` for a runtime that takes one script, with the export
  * conditions its own tooling uses: wrangler's (workerd, worker, browser) and Vercel's
- * (edge-light). Node's built-in modules are left out: only undici, wxauth's default transport on
- * Node.js, loads them, and only when it is used.
+ * (edge-light). For the browser platform, without Node's modules: the bundle fails if wxauth
+ * would bring one (or undici) to these runtimes.
  */
 async function bundle(
   entry: string,
@@ -91,7 +91,6 @@ async function bundle(
     format,
     platform: 'browser',
     conditions,
-    external: ['node:*'],
     logLevel: 'error',
   })
 }

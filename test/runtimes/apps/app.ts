@@ -1,26 +1,23 @@
 /**
  * The app each non-Node runtime serves (Bun, Deno, workerd, edge-runtime): Hono with wxauth's
  * middleware, configured from the variables examples/README.md documents, as a user writes it.
- * `/` answers which runtime served it and whose session the request carries.
+ * `/` answers which runtime served it and whose session the request carries. No `fetch` option:
+ * off Node.js, wxauth's default transport is the runtime's own fetch (its export conditions).
  */
 import { Hono } from 'hono'
-import { createWxAuth, type WxAuthConfig } from 'wxauth'
+import { createWxAuth } from 'wxauth'
 import { wxauth } from 'wxauth/hono'
 
 /** The app's configuration: the environment, or a Worker's bindings. */
 export type AppEnv = Partial<Record<string, string>>
 
-/** What a runtime's entry may add to the configuration (a `fetch`, for now). */
-export type AppOptions = Pick<WxAuthConfig, 'fetch'>
-
-export function createApp(runtime: string, env: AppEnv, options: AppOptions = {}): Hono {
+export function createApp(runtime: string, env: AppEnv): Hono {
   const auth = createWxAuth({
     apps: { official: { appId: env.WECHAT_APP_ID ?? '', appSecret: env.WECHAT_APP_SECRET ?? '' } },
     baseUrl: env.BASE_URL ?? '',
     secrets: [env.WXAUTH_SECRET ?? ''],
     apiBaseUrl: env.WECHAT_API_BASE_URL,
     openBaseUrl: env.WECHAT_OPEN_BASE_URL,
-    ...options,
   })
   const app = new Hono()
   app.use(wxauth(auth))

@@ -8,10 +8,7 @@ declare const Bun: {
   }
 }
 
-const app = createApp(`Bun ${Bun.version}`, process.env, {
-  // Until the default transport is chosen by runtime: undici's request() is Node's (issue 12).
-  fetch: globalThis.fetch,
-})
+const app = createApp(`Bun ${Bun.version}`, process.env)
 
 const server = Bun.serve({
   hostname: '127.0.0.1',

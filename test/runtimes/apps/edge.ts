@@ -10,9 +10,6 @@ declare function addEventListener(
   listener: (event: { request: Request; respondWith(response: Promise<Response>): void }) => void,
 ): void
 
-const app = createApp(`edge-runtime (${EdgeRuntime})`, process.env, {
-  // Until the default transport is chosen by runtime: undici's request() is Node's (issue 12).
-  fetch: globalThis.fetch,
-})
+const app = createApp(`edge-runtime (${EdgeRuntime})`, process.env)
 
 addEventListener('fetch', (event) => event.respondWith(Promise.resolve(app.fetch(event.request))))

@@ -6,10 +6,7 @@ let app: Hono | undefined
 
 export default {
   fetch(request: Request, env: AppEnv): Response | Promise<Response> {
-    app ??= createApp(`workerd (${navigator.userAgent})`, env, {
-      // Until the default transport is chosen by runtime: undici's request() is Node's (issue 12).
-      fetch: globalThis.fetch,
-    })
+    app ??= createApp(`workerd (${navigator.userAgent})`, env)
     return app.fetch(request, env)
   },
 }
