@@ -80,7 +80,7 @@ export class Proc {
     return this.child.exitCode === null && this.child.signalCode === null
   }
 
-  /** Resolves with the first match of `re` on standard output (or `stream`); rejects after `ms` or on exit. */
+  /** Resolves with the first match of `re` on `stream` (stdout); rejects after `ms` or on exit. */
   waitFor(
     re: RegExp,
     ms = 10_000,

@@ -47,7 +47,7 @@ export interface Runtime {
   env?: NodeJS.ProcessEnv
   /** Where it prints `Listening on <url>` once it is up. */
   announces: 'stdout' | 'stderr'
-  /** The app's arguments, to listen on `port`; what it builds first goes into the folder `scratch`. */
+  /** The app's arguments, to listen on `port`; what it builds first goes into `scratch`. */
   command(port: string, scratch: string): Promise<string[]>
 }
 
