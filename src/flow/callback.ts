@@ -237,7 +237,10 @@ async function exchange(ctx: FlowContext, tx: Transaction, code: string): Promis
         })
       }
     }
-    const identity = identityOf(tx.appId, token, info)
+    const given = token.unionid ?? info?.unionid
+    if (given !== undefined) await ctx.links.remember(tx.appId, token.openid, given)
+    const unionid = given ?? (await ctx.links.find(tx.appId, token.openid))
+    const identity = identityOf(tx.appId, token, info, unionid)
     const tokenSet = {
       accessToken: token.access_token,
       refreshToken: token.refresh_token,
@@ -323,8 +326,12 @@ function wantsProfile(scope: string): boolean {
   return scope.split(',').some((s) => s === 'snsapi_userinfo' || s === 'snsapi_login')
 }
 
-function identityOf(appId: string, token: TokenResult, info: UserInfoResult | undefined): Identity {
-  const unionid = token.unionid ?? info?.unionid
+function identityOf(
+  appId: string,
+  token: TokenResult,
+  info: UserInfoResult | undefined,
+  unionid: string | undefined,
+): Identity {
   const identity: Identity = {
     subject: unionid ?? `${appId}:${token.openid}`,
     appId,

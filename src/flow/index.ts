@@ -13,6 +13,7 @@ import { createSealer } from './seal.js'
 import { createSessions } from './session.js'
 import { createTokenKeeper } from './tokens.js'
 import type { WxAuth, WxAuthConfig } from './types.js'
+import { unionidLinks } from './unionid-links.js'
 
 export { NoTokensError, ReauthorizeError, WXAUTH_NO_TOKENS, WXAUTH_REAUTHORIZE } from './errors.js'
 export type * from './types.js'
@@ -49,6 +50,7 @@ export function createWxAuth(config: WxAuthConfig): WxAuth {
       now: resolved.now,
     }),
     tokens: createTokenKeeper(resolved, sealer, resolved.now),
+    links: unionidLinks(resolved.store),
     inflight: new Map(),
   }
   const routes: Record<

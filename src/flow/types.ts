@@ -98,10 +98,15 @@ export interface WxAuthConfig {
 
 /** What a login proves about a WeChat user. */
 export interface Identity {
-  /** The stable user key: `unionid` when WeChat gave one, else `appId:openid`. */
+  /**
+   * The stable user key: the `unionid` when one is known for this openid, else `appId:openid`.
+   * Known means WeChat gave it in this login, or in an earlier one of the same openid (an
+   * official account's `snsapi_base` login never carries it; one with `snsapi_userinfo` does).
+   */
   subject: string
   appId: string
   openid: string
+  /** The user's unionid, from this login or an earlier one of the same openid. */
   unionid?: string
   /** The scope WeChat granted. */
   scope: string
